@@ -1,0 +1,84 @@
+/**
+ * How serious a finding of validation is.
+ */
+export enum Severity {
+  /** Synthesis stops and nothing is written. */
+  ERROR = 'error',
+  /** Legal but risky: reported, synthesis goes on. */
+  WARNING = 'warning',
+}
+
+/**
+ * One finding of validation: where, what, the offending value and what is allowed.
+ */
+export interface ValidationIssue {
+  /** Construct path of the construct at fault (`''` for a value outside the tree). */
+  readonly path: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /**
+   * The offending value, as the user wrote it (secrets are never shown).
+   * @default - no value shown
+   */
+  readonly value?: string;
+  /**
+   * What would be accepted instead.
+   * @default - nothing said
+   */
+  readonly allowed?: string;
+  /** Error or warning. */
+  readonly severity: Severity;
+}
+
+/**
+ * Formats one issue as a single readable line: `[path] message (got: value; allowed: ...)`.
+ */
+export function formatIssue(issue: ValidationIssue): string {
+  const where = issue.path === '' ? '' : `[${issue.path}] `;
+  const extra: string[] = [];
+  if (issue.value !== undefined) extra.push(`got: ${JSON.stringify(issue.value)}`);
+  if (issue.allowed !== undefined) extra.push(`allowed: ${issue.allowed}`);
+  return `${where}${issue.message}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
+}
+
+/**
+ * Inspects errors thrown by `synth()` (jsii languages cannot catch a TypeScript error subclass by
+ * type, so these helpers tell a validation failure apart from an internal fault).
+ */
+export class Errors {
+  /** Whether `x` is a ValidationError (across copies of the library too). */
+  public static isValidationError(x: any): boolean {
+    return typeof x === 'object' && x !== null && x.name === 'ValidationError' && Array.isArray(x.issues);
+  }
+
+  /** The issues of a ValidationError, or an empty list for any other value. */
+  public static issuesOf(x: any): ValidationIssue[] {
+    return Errors.isValidationError(x) ? [...x.issues] : [];
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Thrown when validation finds errors: lists every error of the whole tree at once, sorted by
+ * construct path. Nothing is written when it is thrown.
+ */
+export class ValidationError extends Error {
+  /** Every error found (warnings are not included). */
+  public readonly issues: ValidationIssue[];
+
+  constructor(issues: ValidationIssue[]) {
+    const n = issues.length;
+    super(
+      `Validation failed with ${n} error${n === 1 ? '' : 's'}:\n` + issues.map((i) => `  ${formatIssue(i)}`).join('\n'),
+    );
+    this.name = 'ValidationError';
+    this.issues = issues;
+    Object.setPrototypeOf(this, ValidationError.prototype);
+  }
+}
+
+/** @internal An error about a value class (outside the tree): path `''`. */
+export function valueError(message: string, value: string, allowed: string): ValidationError {
+  return new ValidationError([{ path: '', message, value, allowed, severity: Severity.ERROR }]);
+}

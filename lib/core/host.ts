@@ -1,0 +1,308 @@
+import { Construct, IConstruct } from 'constructs';
+import { Diagnostics } from './diagnostics';
+import { NetworkInterface, NetworkInterfaceProps } from './interface';
+import { addPrepare } from './lifecycle';
+import { KeyValueConf, KeyValueFormat } from './rc-conf';
+import { AddressFamily, IpAddress } from '../net/address';
+import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
+
+/**
+ * Something services can be put on: one host, or every member of a cluster.
+ */
+export interface ITargetHosts extends IConstruct {
+  /** The hosts that receive the service's files. */
+  readonly targetHosts: FreeBsdHost[];
+}
+
+/**
+ * Properties of a FreeBSD host.
+ */
+export interface FreeBsdHostProps {
+  /** The fully qualified hostname (rc.conf `hostname`; also the host's folder in the output). */
+  readonly hostname: string;
+  /**
+   * The FreeBSD release the host runs, e.g. `14.3`.
+   * @default '14.3'
+   */
+  readonly release?: string;
+  /**
+   * Whether the host is a VNET jail. Kernel modules (carp) are then loaded by the jail's host:
+   * loader.conf is marked for the jail's host in the manifest.
+   * @default false
+   */
+  readonly vnetJail?: boolean;
+  /**
+   * The address deploy tools use to reach the host (ssh).
+   * @default - the IPv4 address of the first interface, else the hostname
+   */
+  readonly managementAddress?: string;
+  /**
+   * IPv4 default router (rc.conf `defaultrouter`).
+   * @default - none
+   */
+  readonly defaultRouter?: string;
+  /**
+   * IPv6 default router (rc.conf `ipv6_defaultrouter`).
+   * @default - none
+   */
+  readonly ipv6DefaultRouter?: string;
+}
+
+/**
+ * Options of a file a host receives.
+ */
+export interface FileOptions {
+  /**
+   * The file's mode.
+   * @default 0o644 (0o600 when secret)
+   */
+  readonly mode?: number;
+  /**
+   * Whether the file carries a secret: it is written 0600 and marked in the manifest.
+   * @default false
+   */
+  readonly secret?: boolean;
+  /**
+   * Who installs the file: the host itself, or (for a VNET jail) the jail's host.
+   * @default FileTarget.HOST
+   */
+  readonly target?: FileTarget;
+}
+
+/** Which machine a file is meant for. */
+export enum FileTarget {
+  /** The host itself. */
+  HOST = 'host',
+  /** The jail's host, for a VNET jail (loader.conf, kernel modules, devd). */
+  JAIL_HOST = 'jail-host',
+}
+
+/** @internal A file to render at synth. */
+export interface FileSpec {
+  readonly path: string;
+  readonly owner: IConstruct;
+  readonly render: () => string;
+  readonly mode: number;
+  readonly secret: boolean;
+  readonly target: FileTarget;
+}
+
+const PATH_RE = /^\/(?:[A-Za-z0-9._+@-]+\/)*[A-Za-z0-9._+@-]+$/;
+
+/** Problem with an absolute host path, or undefined. @internal */
+export function hostPathProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string' || !PATH_RE.test(path)) return 'path must be absolute and plain';
+  if (path.split('/').some((s) => s === '.' || s === '..')) return 'path must not contain . or .. segments';
+  return undefined;
+}
+/** @internal */
+export const HOST_PATH_ALLOWED = 'an absolute path of letters, digits and . _ + @ - segments, e.g. /usr/local/etc/haproxy.conf';
+
+/**
+ * A FreeBSD host (a machine, a VM or a VNET jail). Every file it receives is registered through
+ * its artifact API (`rcConf`, `sysctlConf`, `loaderConf`, `addFile`) and written under
+ * `<outdir>/<hostname>/` at synth.
+ */
+export class FreeBsdHost extends Construct implements ITargetHosts {
+  /** Whether `x` is a FreeBsdHost (works across copies of this library). */
+  public static isFreeBsdHost(x: unknown): x is FreeBsdHost {
+    return typeof x === 'object' && x !== null && (x as any)[HOST_SYMBOL] === true;
+  }
+
+  /** The fully qualified hostname. */
+  public readonly hostname: string;
+  /** The FreeBSD release. */
+  public readonly release: string;
+  /** Whether the host is a VNET jail. */
+  public readonly vnetJail: boolean;
+  /** /etc/rc.conf. */
+  public readonly rcConf: KeyValueConf;
+  /** /etc/sysctl.conf. */
+  public readonly sysctlConf: KeyValueConf;
+  /** /boot/loader.conf (for a VNET jail: the jail host's). */
+  public readonly loaderConf: KeyValueConf;
+  /** The IPv4 default router, if any. */
+  public readonly defaultRouter?: IpAddress;
+  /** The IPv6 default router, if any. */
+  public readonly ipv6DefaultRouter?: IpAddress;
+  private readonly explicitManagementAddress?: string;
+  private readonly ifaces: NetworkInterface[] = [];
+  private readonly files: FileSpec[] = [];
+
+  constructor(scope: Construct, id: string, props: FreeBsdHostProps) {
+    super(scope, id);
+    Object.defineProperty(this, HOST_SYMBOL, { value: true });
+    this.hostname = props.hostname;
+    const hp = fqdnProblem(props.hostname);
+    if (hp) Diagnostics.error(this, hp, { value: String(props.hostname), allowed: FQDN_ALLOWED });
+    this.release = props.release ?? '14.3';
+    if (typeof this.release !== 'string' || !/^[0-9]{1,2}\.[0-9]$/.test(this.release)) {
+      Diagnostics.error(this, 'FreeBSD release is not valid', { value: String(this.release), allowed: 'a release such as 14.3 or 15.0' });
+    }
+    this.vnetJail = props.vnetJail ?? false;
+    this.rcConf = new KeyValueConf(KeyValueFormat.RC_CONF, this);
+    this.sysctlConf = new KeyValueConf(KeyValueFormat.SYSCTL_CONF, this);
+    this.loaderConf = new KeyValueConf(KeyValueFormat.LOADER_CONF, this);
+    this.explicitManagementAddress = props.managementAddress;
+    if (props.managementAddress !== undefined) {
+      const ok = IpAddress._tryParse(props.managementAddress) || !fqdnProblem(props.managementAddress);
+      if (!ok) Diagnostics.error(this, 'managementAddress is neither an IP address nor a hostname', { value: String(props.managementAddress), allowed: 'an IPv4/IPv6 address or a fully qualified hostname' });
+    }
+    if (props.defaultRouter !== undefined) {
+      const r = Diagnostics.tryParse(this, 'defaultRouter', () => IpAddress.parse(props.defaultRouter!));
+      if (r && r.family !== AddressFamily.IPV4) Diagnostics.error(this, 'defaultRouter must be an IPv4 address', { value: props.defaultRouter, allowed: 'an IPv4 address; use ipv6DefaultRouter for IPv6' });
+      else this.defaultRouter = r;
+    }
+    if (props.ipv6DefaultRouter !== undefined) {
+      const r = Diagnostics.tryParse(this, 'ipv6DefaultRouter', () => IpAddress.parse(props.ipv6DefaultRouter!));
+      if (r && r.family !== AddressFamily.IPV6) Diagnostics.error(this, 'ipv6DefaultRouter must be an IPv6 address', { value: props.ipv6DefaultRouter, allowed: 'an IPv6 address; use defaultRouter for IPv4' });
+      else this.ipv6DefaultRouter = r;
+    }
+    addPrepare(this, () => this.prepareRcConf());
+    Diagnostics.addValidation(this, (report) => {
+      this.rcConf._validate(report);
+      this.sysctlConf._validate(report);
+      this.loaderConf._validate(report);
+      this.validateNetwork(report);
+      this.validateFiles(report);
+    });
+  }
+
+  /** This host, as a target of services. */
+  public get targetHosts(): FreeBsdHost[] {
+    return [this];
+  }
+
+  /** The address deploy tools use to reach the host. */
+  public get managementAddress(): string {
+    if (this.explicitManagementAddress !== undefined) return this.explicitManagementAddress;
+    const v4 = this.ifaces.find((i) => i.ipv4)?.ipv4;
+    if (v4) return v4.address.text;
+    const v6 = this.ifaces.find((i) => i.ipv6.length > 0)?.ipv6[0];
+    return v6 ? v6.address.text : this.hostname;
+  }
+
+  /** The host's interfaces, in the order they were added. */
+  public get interfaces(): NetworkInterface[] {
+    return [...this.ifaces];
+  }
+
+  /**
+   * Adds a network interface with its addresses.
+   * @param name the FreeBSD interface name (`vtnet0`, `em0`, `vnet0` …)
+   */
+  public addInterface(name: string, props: NetworkInterfaceProps = {}): NetworkInterface {
+    if (this.ifaces.some((i) => i.name === name)) {
+      Diagnostics.error(this, 'Interface is added twice', { value: String(name), allowed: 'each interface once' });
+    }
+    const i = new NetworkInterface(this, name, props);
+    this.ifaces.push(i);
+    return i;
+  }
+
+  /**
+   * The interface called `name`.
+   * @returns the interface, or undefined
+   */
+  public findInterface(name: string): NetworkInterface | undefined {
+    return this.ifaces.find((i) => i.name === name);
+  }
+
+  /** Whether any interface has an IPv6 address. */
+  public get hasIpv6(): boolean {
+    return this.ifaces.some((i) => i.ipv6.length > 0) || this.ipv6DefaultRouter !== undefined;
+  }
+
+  /**
+   * Adds a file with fixed content.
+   * @param path absolute path on the host, e.g. `/usr/local/etc/myapp.conf`
+   * @param content the whole content
+   */
+  public addFile(path: string, content: string, options: FileOptions = {}): void {
+    this._addRenderedFile(this, path, () => content, options);
+  }
+
+  /** @internal Adds a file rendered at synth by `owner`. */
+  public _addRenderedFile(owner: IConstruct, path: string, render: () => string, options: FileOptions = {}): void {
+    const secret = options.secret ?? false;
+    const spec: FileSpec = {
+      path,
+      owner,
+      render,
+      secret,
+      mode: options.mode ?? (secret ? 0o600 : 0o644),
+      target: options.target ?? FileTarget.HOST,
+    };
+    const i = this.files.findIndex((f) => f.path === path && f.owner === owner);
+    if (i >= 0) this.files[i] = spec;
+    else this.files.push(spec);
+  }
+
+  /** @internal Every file of this host (the key/value files included), sorted by path. */
+  public _fileSpecs(): FileSpec[] {
+    const kv: FileSpec[] = [];
+    const add = (conf: KeyValueConf, path: string, target: FileTarget) => {
+      if (conf.isEmpty) return;
+      kv.push({ path, owner: this, render: () => conf._render(), mode: conf.hasSecret ? 0o600 : 0o644, secret: conf.hasSecret, target });
+    };
+    add(this.rcConf, '/etc/rc.conf', FileTarget.HOST);
+    add(this.sysctlConf, '/etc/sysctl.conf', FileTarget.HOST);
+    add(this.loaderConf, '/boot/loader.conf', this.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST);
+    return [...kv, ...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  private prepareRcConf(): void {
+    this.rcConf.set('hostname', this.hostname, this);
+    for (const iface of this.ifaces) {
+      const n = iface.rcName;
+      if (iface.ipv4) this.rcConf.set(`ifconfig_${n}`, `inet ${iface.ipv4.toString()}`, iface);
+      else if (iface.ipv6.length === 0) this.rcConf.set(`ifconfig_${n}`, 'up', iface);
+      if (iface.ipv6.length > 0) this.rcConf.set(`ifconfig_${n}_ipv6`, `inet6 ${iface.ipv6[0].toString()}`, iface);
+      let k = 0;
+      for (const extra of iface.ipv6.slice(1)) {
+        this.rcConf.set(`ifconfig_${n}_alias${k++}`, `inet6 ${extra.toString()}`, iface);
+      }
+      for (const c of iface._contributions()) {
+        this.rcConf._setLazy(`ifconfig_${n}_alias${k++}`, c.value, c.owner, c.secret);
+      }
+    }
+    if (this.defaultRouter) this.rcConf.set('defaultrouter', this.defaultRouter.text, this);
+    if (this.ipv6DefaultRouter) this.rcConf.set('ipv6_defaultrouter', this.ipv6DefaultRouter.text, this);
+  }
+
+  private validateNetwork(report: { error(m: string, d?: any): void }): void {
+    for (const iface of this.ifaces) {
+      if (iface.ipv6.length === 0 && iface._contributions().some((c) => c.family === AddressFamily.IPV6)) {
+        report.error(
+          `Interface ${iface.name} carries an IPv6 CARP address but has no IPv6 address of its own: rc.d skips IPv6 aliases without ifconfig_${iface.rcName}_ipv6`,
+          { value: iface.name, allowed: 'give the interface an IPv6 address (ipv6: [...]) in the prefix of the VIP' },
+        );
+      }
+    }
+    if (this.defaultRouter && !this.ifaces.some((i) => i.ipv4?.contains(this.defaultRouter!))) {
+      report.error('defaultRouter is not on-link: no interface has an IPv4 prefix containing it', { value: this.defaultRouter.text, allowed: 'an address inside the prefix of an interface' });
+    }
+    if (this.ipv6DefaultRouter && !this.ipv6DefaultRouter.isLinkLocal && !this.ifaces.some((i) => i.ipv6.some((a) => a.contains(this.ipv6DefaultRouter!)))) {
+      report.error('ipv6DefaultRouter is not on-link: no interface has an IPv6 prefix containing it', { value: this.ipv6DefaultRouter.text, allowed: 'an address inside the prefix of an interface, or a link-local address' });
+    }
+  }
+
+  private validateFiles(report: { error(m: string, d?: any): void }): void {
+    const seen = new Map<string, IConstruct>();
+    for (const f of this.files) {
+      const p = hostPathProblem(f.path);
+      if (p) report.error(`File ${p} (added by ${f.owner.node.path})`, { value: String(f.path), allowed: HOST_PATH_ALLOWED });
+      if (['/etc/rc.conf', '/etc/sysctl.conf', '/boot/loader.conf'].includes(f.path)) {
+        report.error(`File ${f.path} is generated from the host's ${f.path.split('/').pop()} settings; set keys instead (added by ${f.owner.node.path})`, { value: f.path, allowed: 'host.rcConf.set / sysctlConf.set / loaderConf.set' });
+      }
+      const prev = seen.get(f.path);
+      if (prev) report.error(`File ${f.path} is added by both ${prev.node.path} and ${f.owner.node.path}`, { value: f.path, allowed: 'one producer per file' });
+      else seen.set(f.path, f.owner);
+      if (f.mode !== undefined && (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777)) {
+        report.error(`File mode of ${f.path} is not valid`, { value: String(f.mode), allowed: 'an octal mode 0 to 0o7777, e.g. 0o644' });
+      }
+    }
+  }
+}
+
+const HOST_SYMBOL = Symbol.for('cdkbsd.FreeBsdHost');

@@ -1,0 +1,105 @@
+import { Construct, IConstruct } from 'constructs';
+import { Diagnostics } from './diagnostics';
+import { AddressFamily, InterfaceAddress } from '../net/address';
+import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED, rcInterfaceName } from '../net/names';
+
+/**
+ * Addresses of one network interface of a host.
+ */
+export interface NetworkInterfaceProps {
+  /**
+   * The IPv4 address with its on-link prefix length, e.g. `10.1.60.201/24`
+   * (rendered as `ifconfig_<if>="inet 10.1.60.201/24"`).
+   * @default - no IPv4 address
+   */
+  readonly ipv4?: string;
+  /**
+   * IPv6 addresses with prefix lengths. The first is the interface's main IPv6 address
+   * (`ifconfig_<if>_ipv6`); the others (e.g. a ULA) become alias lines, in this order.
+   * @default - no IPv6 address
+   */
+  readonly ipv6?: string[];
+}
+
+/** @internal An alias line contributed by another construct (CARP). */
+export interface AliasContribution {
+  readonly owner: IConstruct;
+  /** Sort key among contributed aliases (own addresses always come first). */
+  readonly sortKey: number[];
+  readonly family: AddressFamily;
+  readonly value: () => string;
+  readonly secret: boolean;
+}
+
+/**
+ * A network interface of a `FreeBsdHost` (`vtnet0`, `em0`, a VNET jail's `vnet0` …), with its
+ * addresses. Create it with `host.addInterface(name, props)`.
+ */
+export class NetworkInterface extends Construct {
+  /** The interface name as FreeBSD knows it. */
+  public readonly name: string;
+  /** The IPv4 address, if any (undefined also when it did not parse; the error is reported). */
+  public readonly ipv4?: InterfaceAddress;
+  /** The IPv6 addresses, main one first. */
+  public readonly ipv6: InterfaceAddress[];
+  private readonly contributions: AliasContribution[] = [];
+
+  /** @internal Use `FreeBsdHost.addInterface`. */
+  constructor(scope: Construct, name: string, props: NetworkInterfaceProps) {
+    super(scope, name);
+    this.name = name;
+    if (typeof name !== 'string' || !INTERFACE_NAME.test(name)) {
+      Diagnostics.error(this, 'Interface name is not valid', { value: String(name), allowed: INTERFACE_NAME_ALLOWED });
+    }
+    if (props.ipv4 !== undefined) {
+      const a = Diagnostics.tryParse(this, 'IPv4 address', () => InterfaceAddress.parse(props.ipv4!));
+      if (a && a.family !== AddressFamily.IPV4) {
+        Diagnostics.error(this, 'ipv4 holds an IPv6 address', { value: props.ipv4, allowed: 'an IPv4 address with prefix length, e.g. 10.1.60.201/24' });
+      } else {
+        this.ipv4 = a;
+      }
+    }
+    this.ipv6 = [];
+    for (const text of props.ipv6 ?? []) {
+      const a = Diagnostics.tryParse(this, 'IPv6 address', () => InterfaceAddress.parse(text));
+      if (!a) continue;
+      if (a.family !== AddressFamily.IPV6) {
+        Diagnostics.error(this, 'ipv6 holds an IPv4 address', { value: text, allowed: 'an IPv6 address with prefix length, e.g. 2001:db8::1/64' });
+        continue;
+      }
+      if (this.ipv6.some((x) => x.address.sameAs(a.address))) {
+        Diagnostics.error(this, 'IPv6 address is listed twice', { value: text, allowed: 'each address once' });
+        continue;
+      }
+      this.ipv6.push(a);
+    }
+  }
+
+  /** The rc.conf spelling of the name (`vtnet0.100` → `vtnet0_100`). */
+  public get rcName(): string {
+    return rcInterfaceName(this.name);
+  }
+
+  /** Every address of the interface (IPv4 first). */
+  public get addresses(): InterfaceAddress[] {
+    return [...(this.ipv4 ? [this.ipv4] : []), ...this.ipv6];
+  }
+
+  /** @internal Adds an alias line computed at synth (CARP VIPs). */
+  public _addAlias(c: AliasContribution): void {
+    const i = this.contributions.findIndex((x) => x.owner === c.owner && x.sortKey.join(',') === c.sortKey.join(','));
+    if (i >= 0) this.contributions[i] = c;
+    else this.contributions.push(c);
+  }
+
+  /** @internal Contributed aliases, sorted. */
+  public _contributions(): AliasContribution[] {
+    return [...this.contributions].sort((a, b) => {
+      for (let i = 0; i < Math.max(a.sortKey.length, b.sortKey.length); i++) {
+        const d = (a.sortKey[i] ?? 0) - (b.sortKey[i] ?? 0);
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,211 @@
+import { IConstruct } from 'constructs';
+import { IReporter } from './diagnostics';
+
+/**
+ * The syntax of a key/value file.
+ */
+export enum KeyValueFormat {
+  /** /etc/rc.conf: `key="value"`, sourced by /bin/sh. */
+  RC_CONF = 'rc.conf',
+  /** /etc/sysctl.conf: `oid=value`, read line by line by rc.d/sysctl. */
+  SYSCTL_CONF = 'sysctl.conf',
+  /** /boot/loader.conf: `key="value"`, read by loader(8). */
+  LOADER_CONF = 'loader.conf',
+}
+
+interface Entry {
+  readonly key: string;
+  readonly value: string | (() => string);
+  readonly owner: IConstruct;
+  readonly secret: boolean;
+}
+
+const KEY_RULES: Record<KeyValueFormat, { re: RegExp; allowed: string }> = {
+  [KeyValueFormat.RC_CONF]: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'a shell variable name: letters, digits and _, not starting with a digit' },
+  [KeyValueFormat.SYSCTL_CONF]: { re: /^[a-z][a-z0-9_]*(\.[a-z0-9_%]+)+$/i, allowed: 'a sysctl OID such as net.inet.carp.preempt' },
+  [KeyValueFormat.LOADER_CONF]: { re: /^[A-Za-z_][A-Za-z0-9_.]*$/, allowed: 'a loader variable name such as carp_load' },
+};
+
+/**
+ * Checks a value for a format; returns a problem, or undefined when it can be written safely.
+ * @internal
+ */
+export function valueProblem(format: KeyValueFormat, value: string): { message: string; allowed: string } | undefined {
+  if (typeof value !== 'string') return { message: 'value must be a string', allowed: 'a string' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(value)) {
+    return { message: 'value contains a control character (newline, NUL, …)', allowed: 'printable characters only' };
+  }
+  if (format === KeyValueFormat.SYSCTL_CONF && !/^[A-Za-z0-9_.:,+\/-]+$/.test(value)) {
+    return { message: 'sysctl value cannot be read back intact by rc.d/sysctl', allowed: 'letters, digits and . _ : , + / - (no spaces, no #)' };
+  }
+  if (format === KeyValueFormat.LOADER_CONF && /["\\]/.test(value)) {
+    return { message: 'loader.conf value cannot contain " or \\', allowed: 'printable characters except " and \\' };
+  }
+  return undefined;
+}
+
+/** Quotes a value for /bin/sh inside double quotes. @internal */
+export function shDoubleQuote(value: string): string {
+  return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Rank of rc.conf keys, so the file reads as people write it. */
+function rcRank(key: string): number {
+  if (key === 'hostname') return 0;
+  if (key.startsWith('ifconfig_')) return 1;
+  if (key === 'defaultrouter' || key === 'ipv6_defaultrouter') return 2;
+  return 3;
+}
+
+/** Splits `ifconfig_<if>[_ipv6|_aliasN]` into the interface part and a rank (base, ipv6, aliases). */
+function ifconfigKeyParts(key: string): [string, number] {
+  if (key.endsWith('_ipv6')) return [key.slice(0, -5), 1];
+  const m = /^(.*)_alias[0-9]+$/.exec(key);
+  if (m) return [m[1], 2];
+  return [key, 0];
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+
+function naturalCompare(a: string, b: string): number {
+  const c = collator.compare(a, b);
+  return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A key/value configuration file of a host (rc.conf, sysctl.conf or loader.conf). Constructs set
+ * keys through it; two owners setting one key to different values is a validation error naming
+ * both; the same value twice is fine. Keys are rendered in a fixed, sorted order.
+ */
+export class KeyValueConf {
+  /** The file format. */
+  public readonly format: KeyValueFormat;
+  private readonly entries: Entry[] = [];
+
+  /** @internal */
+  constructor(format: KeyValueFormat, private readonly host: IConstruct) {
+    this.format = format;
+  }
+
+  /**
+   * Sets `key` to `value`.
+   * @param key the variable name (e.g. `haproxy_enable`)
+   * @param value the value, unquoted (quoting is done when rendering)
+   * @param owner the construct that wants this setting (named in conflict errors)
+   * @default owner - the host
+   */
+  public set(key: string, value: string, owner?: IConstruct): void {
+    this.add({ key, value, owner: owner ?? this.host, secret: false });
+  }
+
+  /** @internal Sets a value computed at synth time. */
+  public _setLazy(key: string, value: () => string, owner: IConstruct, secret: boolean): void {
+    this.add({ key, value, owner, secret });
+  }
+
+  private add(e: Entry): void {
+    // The same owner setting the same key again replaces its own setting (idempotent preparation).
+    const i = this.entries.findIndex((x) => x.key === e.key && x.owner === e.owner);
+    if (i >= 0) this.entries[i] = e;
+    else this.entries.push(e);
+  }
+
+  /**
+   * The value of `key`, if set and not secret.
+   * @returns the value, or undefined
+   */
+  public get(key: string): string | undefined {
+    const e = this.entries.find((x) => x.key === key);
+    if (!e || e.secret) return undefined;
+    return typeof e.value === 'string' ? e.value : e.value();
+  }
+
+  /** The keys set, sorted as rendered. */
+  public keys(): string[] {
+    return [...new Set(this.entries.map((e) => e.key))].sort((a, b) => this.compareKeys(a, b));
+  }
+
+  /** Whether any value carries a secret. */
+  public get hasSecret(): boolean {
+    return this.entries.some((e) => e.secret);
+  }
+
+  /** Whether nothing is set. */
+  public get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  private compareKeys(a: string, b: string): number {
+    if (this.format === KeyValueFormat.RC_CONF) {
+      const r = rcRank(a) - rcRank(b);
+      if (r !== 0) return r;
+      if (rcRank(a) === 1) {
+        const [ba, ra] = ifconfigKeyParts(a);
+        const [bb, rb] = ifconfigKeyParts(b);
+        if (ba !== bb) return naturalCompare(ba, bb);
+        if (ra !== rb) return ra - rb;
+      }
+    }
+    return naturalCompare(a, b);
+  }
+
+  /** @internal Reports bad keys, bad values and conflicts. */
+  public _validate(report: IReporter): void {
+    const rule = KEY_RULES[this.format];
+    const byKey = new Map<string, Array<{ e: Entry; v?: string }>>();
+    for (const e of this.entries) {
+      if (typeof e.key !== 'string' || !rule.re.test(e.key)) {
+        report.error(`${this.format} key is not valid (set by ${e.owner.node.path})`, { value: String(e.key), allowed: rule.allowed });
+        continue;
+      }
+      let v: string | undefined;
+      try {
+        v = typeof e.value === 'string' ? e.value : e.value();
+      } catch {
+        v = undefined; // a lazy value that cannot be computed is reported by its owner
+      }
+      if (v !== undefined) {
+        const p = valueProblem(this.format, v);
+        if (p) report.error(`${this.format} value of ${e.key} ${p.message} (set by ${e.owner.node.path})`, { value: e.secret ? '<redacted>' : v, allowed: p.allowed });
+      }
+      const list = byKey.get(e.key) ?? [];
+      list.push({ e, v });
+      byKey.set(e.key, list);
+    }
+    for (const [key, list] of byKey) {
+      const first = list[0];
+      for (const other of list.slice(1)) {
+        if (first.v !== undefined && other.v !== undefined && first.v !== other.v) {
+          const shown = first.e.secret || other.e.secret
+            ? '<redacted>'
+            : `${JSON.stringify(first.v)} vs ${JSON.stringify(other.v)}`;
+          report.error(
+            `${this.format} key ${key} is set to different values by ${first.e.owner.node.path} and ${other.e.owner.node.path}`,
+            { value: shown, allowed: 'one value per key' },
+          );
+        }
+      }
+    }
+  }
+
+  /** @internal Renders the body (no header), keys in order, each once. */
+  public _render(): string {
+    const lines: string[] = [];
+    for (const key of this.keys()) {
+      const e = this.entries.find((x) => x.key === key)!;
+      const v = typeof e.value === 'string' ? e.value : e.value();
+      switch (this.format) {
+        case KeyValueFormat.SYSCTL_CONF:
+          lines.push(`${key}=${v}`);
+          break;
+        case KeyValueFormat.LOADER_CONF:
+          lines.push(`${key}="${v}"`);
+          break;
+        default:
+          lines.push(`${key}=${shDoubleQuote(v)}`);
+      }
+    }
+    return lines.join('\n') + (lines.length ? '\n' : '');
+  }
+}

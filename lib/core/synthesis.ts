@@ -1,0 +1,62 @@
+import { createHash } from 'crypto';
+import { FileTarget } from './host';
+import { ValidationIssue } from './errors';
+
+/** @internal One rendered file. */
+export interface SynthFile {
+  /** Host path (absolute) for host files; relative path under the outdir for app-level files. */
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+  readonly secret: boolean;
+  readonly producer: string;
+  readonly target: FileTarget;
+}
+
+/** @internal The rendered files of one host. */
+export interface SynthHost {
+  readonly hostname: string;
+  readonly release: string;
+  readonly vnetJail: boolean;
+  readonly managementAddress: string;
+  readonly constructPath: string;
+  readonly files: SynthFile[];
+}
+
+/** @internal Everything a synth produces, in memory, before it is written. */
+export interface Synthesis {
+  readonly hosts: SynthHost[];
+  readonly rootFiles: SynthFile[];
+  readonly warnings: ValidationIssue[];
+}
+
+/** @internal The manifest.json content (deterministic: no timestamps). */
+export function renderManifest(s: Synthesis, version: string): string {
+  const file = (f: SynthFile, rel: string) => {
+    const buf = Buffer.from(f.content, 'utf8');
+    return {
+      path: rel,
+      mode: `0${(f.mode & 0o7777).toString(8)}`,
+      bytes: buf.length,
+      sha256: createHash('sha256').update(buf).digest('hex'),
+      producer: f.producer,
+      secret: f.secret,
+      ...(f.target === FileTarget.JAIL_HOST ? { target: 'jail-host', note: 'install on the VNET jail\'s host, not inside the jail' } : {}),
+    };
+  };
+  const manifest = {
+    generator: 'cdkbsd',
+    version,
+    hosts: s.hosts.map((h) => ({
+      hostname: h.hostname,
+      release: h.release,
+      vnetJail: h.vnetJail,
+      managementAddress: h.managementAddress,
+      construct: h.constructPath,
+      files: h.files.map((f) => ({ ...file(f, f.path), output: `${h.hostname}${f.path}` })),
+    })),
+    files: s.rootFiles.map((f) => file(f, f.path)),
+    warnings: s.warnings.map((w) => ({ path: w.path, message: w.message, ...(w.value !== undefined ? { value: w.value } : {}), ...(w.allowed !== undefined ? { allowed: w.allowed } : {}) })),
+  };
+  return JSON.stringify(manifest, null, 2) + '\n';
+}

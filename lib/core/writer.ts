@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { renderManifest, Synthesis } from './synthesis';
+
+/** @internal Thrown for output folder problems (not validation). */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e?.code === 'EPERM';
+  }
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Names of the sibling folders used while writing `outdir`. */
+function siblings(outdir: string) {
+  const parent = path.dirname(outdir);
+  const base = path.basename(outdir);
+  return {
+    parent,
+    base,
+    tmpPrefix: `.${base}.tmp-`,
+    oldPrefix: `.${base}.old-`,
+    lock: path.join(parent, `.${base}.lock`),
+  };
+}
+
+/** Removes temp folders of dead synths and restores an output lost between the two renames. */
+function recover(outdir: string): void {
+  const s = siblings(outdir);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(s.parent);
+  } catch {
+    return;
+  }
+  const pidOf = (n: string, prefix: string) => Number(n.slice(prefix.length).split('-')[0]);
+  const olds = names.filter((n) => n.startsWith(s.oldPrefix) && !pidAlive(pidOf(n, s.oldPrefix))).sort();
+  if (!fs.existsSync(outdir) && olds.length > 0) {
+    // A synth was killed after moving the old output away and before moving the new one in.
+    fs.renameSync(path.join(s.parent, olds[olds.length - 1]), outdir);
+    olds.pop();
+  }
+  for (const n of olds) fs.rmSync(path.join(s.parent, n), { recursive: true, force: true });
+  for (const n of names.filter((x) => x.startsWith(s.tmpPrefix))) {
+    if (!pidAlive(pidOf(n, s.tmpPrefix))) fs.rmSync(path.join(s.parent, n), { recursive: true, force: true });
+  }
+}
+
+function assertOurs(outdir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(outdir);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) throw new OutputError(`Output path ${outdir} exists and is not a folder; refusing to replace it`);
+  const entries = fs.readdirSync(outdir);
+  if (entries.length === 0) return;
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    if (m?.generator === 'cdkbsd') return;
+  } catch {
+    /* fall through */
+  }
+  throw new OutputError(`Output folder ${outdir} is not empty and was not written by cdkbsd (no manifest.json); refusing to replace it`);
+}
+
+function acquireLock(lock: string): void {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lock, 'wx', 0o644);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return;
+    } catch (e: any) {
+      if (e?.code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(lock, 'utf8'));
+      } catch {
+        /* vanished: retry */
+      }
+      if (!Number.isNaN(holder) && !pidAlive(holder)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new OutputError(`Timed out waiting for ${lock} (another synth into the same folder?)`);
+      sleepMs(20);
+    }
+  }
+}
+
+/** Writes the content of a synthesis into `dir` (which must exist and be empty). @internal */
+export function writeTree(s: Synthesis, dir: string, version: string): void {
+  const made = new Set<string>();
+  const put = (rel: string, content: string, mode: number) => {
+    const full = path.join(dir, rel);
+    const d = path.dirname(full);
+    if (!made.has(d)) {
+      fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+      made.add(d);
+    }
+    fs.writeFileSync(full, content, { mode });
+    fs.chmodSync(full, mode); // the umask must not widen or narrow the mode
+  };
+  for (const h of s.hosts) {
+    for (const f of h.files) put(path.join(h.hostname, f.path), f.content, f.mode);
+  }
+  for (const f of s.rootFiles) put(f.path, f.content, f.mode);
+  put('manifest.json', renderManifest(s, version), 0o644);
+}
+
+/**
+ * Writes a synthesis atomically to `outdir`: into a fresh sibling folder, then swapped in.
+ * A failure before the swap leaves the previous output untouched and removes the temp folder.
+ * @internal
+ */
+export function writeAtomically(s: Synthesis, outdir: string, version: string): void {
+  const abs = path.resolve(outdir);
+  const sib = siblings(abs);
+  fs.mkdirSync(sib.parent, { recursive: true });
+  recover(abs);
+  assertOurs(abs);
+  const tmp = fs.mkdtempSync(path.join(sib.parent, `${sib.tmpPrefix}${process.pid}-`));
+  try {
+    fs.chmodSync(tmp, 0o755);
+    writeTree(s, tmp, version);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  acquireLock(sib.lock);
+  let old: string | undefined;
+  try {
+    assertOurs(abs);
+    if (fs.existsSync(abs)) {
+      old = path.join(sib.parent, `${sib.oldPrefix}${process.pid}-${path.basename(tmp).slice(-6)}`);
+      fs.renameSync(abs, old);
+    }
+    fs.renameSync(tmp, abs);
+  } catch (e) {
+    if (old && !fs.existsSync(abs)) fs.renameSync(old, abs);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  } finally {
+    fs.rmSync(sib.lock, { force: true });
+  }
+  if (old) fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,217 @@
+/**
+ * The plain internal model of one haproxy.conf, as `renderHaproxyConf` renders it.
+ *
+ * Internal: not exported from lib/index.ts, so ordinary TypeScript (unions, literal types) is
+ * fine here. The constructs (Haproxy, HaproxyFrontend, HaproxyBackend) build one model per
+ * target host; everything in it is already validated and canonical (addresses in canonical
+ * text, durations in milliseconds), so the renderer only decides layout and order.
+ */
+
+/** A syslog target of the `global` section. */
+export interface LogTargetModel {
+  /** `/var/run/log` (a UNIX socket, resolved inside the chroot) or `127.0.0.1:514`. */
+  readonly address: string;
+  /** Syslog facility, e.g. `local0`. */
+  readonly facility: string;
+  /** Maximum level sent, e.g. `info`. Omitted: everything. */
+  readonly level?: string;
+}
+
+/** The admin socket of the `global` section (`stats socket …`). */
+export interface StatsSocketModel {
+  readonly path: string;
+  /** Octal permission, e.g. `600`. */
+  readonly mode: string;
+  readonly level: 'user' | 'operator' | 'admin';
+  /** `expose-fd listeners`: lets a reload take over the listening sockets (`-x`). */
+  readonly exposeFdListeners: boolean;
+}
+
+/** TLS defaults (`ssl-default-bind-*`, `ssl-default-server-*`). */
+export interface TlsModel {
+  /** Profile name, only for the comment line. */
+  readonly name: string;
+  readonly bindCurves?: string;
+  /** TLS ≤1.2 cipher list; omitted for TLS 1.3-only profiles. */
+  readonly bindCiphers?: string;
+  readonly bindCiphersuites: string;
+  readonly bindOptions: string[];
+  readonly serverCiphers?: string;
+  readonly serverCiphersuites: string;
+  readonly serverOptions: string[];
+  /** `ssl-dh-param-file`, when given. */
+  readonly dhParamFile?: string;
+}
+
+/** The `global` section. */
+export interface GlobalModel {
+  readonly maxconn: number;
+  /** `user <name>` (FreeBSD: `www`). */
+  readonly user: string;
+  /** `group <name>` (FreeBSD: `www`). */
+  readonly group: string;
+  /** Chroot directory, or omitted for none. */
+  readonly chroot?: string;
+  readonly logs: LogTargetModel[];
+  readonly statsSocket?: StatsSocketModel;
+  /** `stats timeout`, in ms. */
+  readonly statsTimeoutMs?: number;
+  /** `localpeer <name>` (per host; with `peers`). */
+  readonly localPeer?: string;
+  readonly tls: TlsModel;
+}
+
+/** Timeouts of the `defaults` section, in milliseconds. */
+export interface TimeoutsModel {
+  readonly connect: number;
+  readonly client: number;
+  readonly server: number;
+  readonly httpRequest: number;
+  readonly httpKeepAlive: number;
+  readonly queue: number;
+  readonly tunnel: number;
+  readonly check?: number;
+}
+
+/** The `defaults` section (always `mode http`). */
+export interface DefaultsModel {
+  readonly timeouts: TimeoutsModel;
+  /** `retries`. */
+  readonly retries: number;
+  /** `option forwardfor` (X-Forwarded-For on every request to a server). */
+  readonly forwardFor: boolean;
+  /** `option redispatch`. */
+  readonly redispatch: boolean;
+}
+
+/** How a bind terminates TLS. */
+export interface BindTlsModel {
+  /** Certificates: `crt <file>`, `crt <dir>/` (`kind: 'file'|'directory'`) or `crt-list <file>`. */
+  readonly certificates: Array<{ readonly kind: 'file' | 'directory' | 'crt-list'; readonly path: string }>;
+  /** ALPN protocols, e.g. `['h2', 'http/1.1']`. Empty: no `alpn`. */
+  readonly alpn: string[];
+  readonly strictSni: boolean;
+}
+
+/** One `bind` line. */
+export interface BindModel {
+  /** Canonical IPv4 or IPv6 address text (no brackets). */
+  readonly address: string;
+  readonly ipv6: boolean;
+  readonly port: number;
+  /** `transparent` (IP_BINDANY/IPV6_BINDANY on FreeBSD): bind an address in CARP BACKUP. */
+  readonly transparent: boolean;
+  readonly tls?: BindTlsModel;
+}
+
+/** Host-header routes to one backend. */
+export interface RouteModel {
+  /** Lower-case domains; `*.example.net` is a wildcard (any name ending in `.example.net`). */
+  readonly domains: string[];
+  readonly backend: string;
+}
+
+/** `Strict-Transport-Security`. */
+export interface HstsModel {
+  readonly maxAgeSeconds: number;
+  readonly includeSubdomains: boolean;
+  readonly preload: boolean;
+}
+
+/** A `frontend` section (mode http). */
+export interface FrontendModel {
+  readonly name: string;
+  readonly binds: BindModel[];
+  readonly maxconn?: number;
+  /** Redirect plain HTTP to HTTPS with this code (301, 302, 303, 307, 308); omitted: no redirect. */
+  readonly httpsRedirectCode?: number;
+  readonly hsts?: HstsModel;
+  /** Drop the client's X-Forwarded-For and set X-Forwarded-Proto. */
+  readonly forwardedHeaders: boolean;
+  readonly routes: RouteModel[];
+  readonly defaultBackend?: string;
+  /** Status returned when no route matches and there is no default backend (404 or 503). */
+  readonly fallbackStatus: number;
+}
+
+/** A health check of a backend. */
+export interface HealthCheckModel {
+  readonly kind: 'http' | 'tcp';
+  /** HTTP only. */
+  readonly method?: string;
+  readonly path?: string;
+  readonly host?: string;
+  readonly expectStatus?: number;
+  readonly interMs: number;
+  readonly rise: number;
+  readonly fall: number;
+}
+
+/** TLS from HAProxy to a server. */
+export interface ServerTlsModel {
+  readonly verify: 'none' | 'required';
+  readonly caFile?: string;
+  /** SNI sent to the server (also verified against its certificate). */
+  readonly sni?: string;
+}
+
+/** One `server` line. */
+export interface ServerModel {
+  readonly name: string;
+  readonly address: string;
+  readonly ipv6: boolean;
+  readonly port: number;
+  readonly weight?: number;
+  readonly backup: boolean;
+  readonly maxconn?: number;
+  readonly tls?: ServerTlsModel;
+  /** Cookie value (with cookie stickiness). */
+  readonly cookie?: string;
+}
+
+/** Cookie-based stickiness (`cookie <name> insert indirect nocache`). */
+export interface CookieModel {
+  readonly name: string;
+  /** Add `secure` (the cookie only travels over HTTPS). */
+  readonly secure: boolean;
+  readonly httpOnly: boolean;
+}
+
+/** A `backend` section. */
+export interface BackendModel {
+  readonly name: string;
+  /** `roundrobin`, `leastconn`, `source`, `first`, … */
+  readonly balance: string;
+  readonly healthCheck?: HealthCheckModel;
+  readonly cookie?: CookieModel;
+  /** Servers in the author's order (it matters for `balance first` and for reading). */
+  readonly servers: ServerModel[];
+}
+
+/** The stats page: a `listen` section. */
+export interface StatsPageModel {
+  readonly name: string;
+  readonly binds: Array<{ readonly address: string; readonly ipv6: boolean; readonly port: number }>;
+  readonly uri: string;
+  readonly refreshMs: number;
+  readonly user: string;
+  /** The password itself (the file is then written 0600 and marked secret). */
+  readonly password: string;
+  readonly admin: boolean;
+}
+
+/** A `peers` section (stick-table sync). The local one is `global.localPeer`. */
+export interface PeersModel {
+  readonly name: string;
+  readonly peers: Array<{ readonly name: string; readonly address: string; readonly ipv6: boolean; readonly port: number }>;
+}
+
+/** One whole haproxy.conf. */
+export interface HaproxyConfModel {
+  readonly global: GlobalModel;
+  readonly defaults: DefaultsModel;
+  readonly frontends: FrontendModel[];
+  readonly backends: BackendModel[];
+  readonly stats?: StatsPageModel;
+  readonly peers?: PeersModel;
+}

@@ -1,0 +1,283 @@
+import {
+  BackendModel, BindModel, FrontendModel, GlobalModel, DefaultsModel, HaproxyConfModel, PeersModel,
+  RouteModel, ServerModel, StatsPageModel,
+} from './model';
+import { quoteWord } from './private/quote';
+
+/**
+ * Renders one haproxy.conf from its model. Pure and deterministic: the same model gives the
+ * same bytes.
+ *
+ * Layout, fixed where order carries meaning and sorted where it does not:
+ * - sections: `global`, `defaults`, `peers`, frontends (by name), backends (by name), the
+ *   stats `listen` section;
+ * - in a frontend: `bind` lines (by port, family, address), `maxconn`, `acl`s, then the
+ *   `http-request` rules (redirect, header rules, fallback status), `http-response` rules,
+ *   `use_backend` (exact domains before wildcards, longer wildcard suffixes first),
+ *   `default_backend` — whatever order the author added routes in, so HAProxy never warns
+ *   about rules placed after `use_backend`;
+ * - servers keep the author's order (it matters for `balance first`).
+ *
+ * @param model the validated model of one host's HAProxy
+ * @param header the generated-file header line (a `#` comment), written first
+ */
+export function renderHaproxyConf(model: HaproxyConfModel, header: string): string {
+  const sections: string[][] = [
+    renderGlobal(model.global),
+    renderDefaults(model.defaults),
+  ];
+  if (model.peers) sections.push(renderPeers(model.peers));
+  for (const fe of [...model.frontends].sort((a, b) => cmp(a.name, b.name))) sections.push(renderFrontend(fe));
+  for (const be of [...model.backends].sort((a, b) => cmp(a.name, b.name))) sections.push(renderBackend(be));
+  if (model.stats) sections.push(renderStats(model.stats));
+  return `${header}\n` + sections.map((s) => s.join('\n') + '\n').join('\n');
+}
+
+const INDENT = '    ';
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A directive line from words (each quoted when needed). */
+function line(...words: Array<string | number>): string {
+  return INDENT + words.map((w) => (typeof w === 'number' ? String(w) : quoteWord(w))).join(' ');
+}
+
+/** A directive line whose words are already in HAProxy syntax (conditions, braces). */
+function raw(text: string): string {
+  return INDENT + text;
+}
+
+/** HAProxy time syntax from milliseconds: the largest unit that divides it. */
+export function haproxyTime(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
+  for (const [f, u] of units) {
+    if (ms !== 0 && ms % f === 0) return `${ms / f}${u}`;
+  }
+  return `${ms}ms`;
+}
+
+function hostPort(address: string, ipv6: boolean, port: number): string {
+  return ipv6 ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function renderGlobal(g: GlobalModel): string[] {
+  const out = ['global'];
+  // FreeBSD's rc script passes no -D: without `daemon`, `service haproxy start` never returns.
+  out.push(line('daemon'));
+  out.push(line('maxconn', g.maxconn));
+  out.push(line('user', g.user));
+  out.push(line('group', g.group));
+  if (g.chroot) {
+    out.push(line('chroot', g.chroot));
+    out.push(raw(`# A UNIX log socket is opened inside the chroot: FreeBSD's syslogd listens on ${g.chroot}/var/run/log`));
+    out.push(raw('# with altlog_proglist="haproxy" and haproxy_chrootdir in rc.conf (rc.d/syslogd).'));
+  }
+  for (const l of g.logs) {
+    out.push(l.level ? line('log', l.address, l.facility, l.level) : line('log', l.address, l.facility));
+  }
+  if (g.statsSocket) {
+    const s = g.statsSocket;
+    const words: string[] = ['stats', 'socket', s.path, 'mode', s.mode, 'level', s.level];
+    if (s.exposeFdListeners) words.push('expose-fd', 'listeners');
+    out.push(line(...words));
+  }
+  if (g.statsTimeoutMs !== undefined) out.push(line('stats', 'timeout', haproxyTime(g.statsTimeoutMs)));
+  if (g.localPeer) out.push(line('localpeer', g.localPeer));
+  const t = g.tls;
+  out.push(raw(`# TLS defaults: ${t.name}`));
+  if (t.bindCurves) out.push(line('ssl-default-bind-curves', t.bindCurves));
+  if (t.bindCiphers) out.push(line('ssl-default-bind-ciphers', t.bindCiphers));
+  out.push(line('ssl-default-bind-ciphersuites', t.bindCiphersuites));
+  out.push(line('ssl-default-bind-options', ...t.bindOptions));
+  if (t.serverCiphers) out.push(line('ssl-default-server-ciphers', t.serverCiphers));
+  out.push(line('ssl-default-server-ciphersuites', t.serverCiphersuites));
+  out.push(line('ssl-default-server-options', ...t.serverOptions));
+  if (t.dhParamFile) out.push(line('ssl-dh-param-file', t.dhParamFile));
+  return out;
+}
+
+function renderDefaults(d: DefaultsModel): string[] {
+  const out = ['defaults'];
+  out.push(line('mode', 'http'));
+  out.push(line('log', 'global'));
+  out.push(line('option', 'httplog'));
+  out.push(line('option', 'dontlognull'));
+  if (d.forwardFor) out.push(line('option', 'forwardfor'));
+  if (d.redispatch) out.push(line('option', 'redispatch'));
+  out.push(line('retries', d.retries));
+  const t = d.timeouts;
+  out.push(line('timeout', 'connect', haproxyTime(t.connect)));
+  out.push(line('timeout', 'client', haproxyTime(t.client)));
+  out.push(line('timeout', 'server', haproxyTime(t.server)));
+  out.push(line('timeout', 'http-request', haproxyTime(t.httpRequest)));
+  out.push(line('timeout', 'http-keep-alive', haproxyTime(t.httpKeepAlive)));
+  out.push(line('timeout', 'queue', haproxyTime(t.queue)));
+  out.push(line('timeout', 'tunnel', haproxyTime(t.tunnel)));
+  if (t.check !== undefined) out.push(line('timeout', 'check', haproxyTime(t.check)));
+  return out;
+}
+
+function renderPeers(p: PeersModel): string[] {
+  const out = [`peers ${quoteWord(p.name)}`];
+  for (const peer of [...p.peers].sort((a, b) => cmp(a.name, b.name))) {
+    out.push(line('peer', peer.name, hostPort(peer.address, peer.ipv6, peer.port)));
+  }
+  return out;
+}
+
+function compareBinds(a: BindModel, b: BindModel): number {
+  return a.port - b.port || Number(a.ipv6) - Number(b.ipv6) || cmp(a.address, b.address);
+}
+
+function renderBind(b: BindModel): string {
+  const words: string[] = ['bind', hostPort(b.address, b.ipv6, b.port)];
+  if (b.transparent) words.push('transparent');
+  if (b.tls) {
+    words.push('ssl');
+    for (const c of b.tls.certificates) {
+      if (c.kind === 'crt-list') words.push('crt-list', c.path);
+      else if (c.kind === 'directory') words.push('crt', c.path.endsWith('/') ? c.path : `${c.path}/`);
+      else words.push('crt', c.path);
+    }
+    if (b.tls.alpn.length > 0) words.push('alpn', b.tls.alpn.join(','));
+    if (b.tls.strictSni) words.push('strict-sni');
+  }
+  return line(...words);
+}
+
+/** Host matching: the Host header, lower-cased, without a `:port`. */
+const HOST_FETCH = 'req.hdr(host),lower,field(1,:)';
+
+interface RoutingPlan {
+  /** `acl` lines (already indented). */
+  acls: string[];
+  /** `use_backend` lines, in evaluation order. */
+  uses: string[];
+  /** ACL names that together mean "some route matched". */
+  names: string[];
+}
+
+/**
+ * Routes become ACLs in a fixed order: first one ACL per backend with all its exact domains
+ * (`-m str`, sorted by backend), then one ACL per wildcard suffix (`-m end`), the most
+ * specific (most labels) first — so `app.example.net` wins over `*.example.net`, and
+ * `*.a.example.net` over `*.example.net`, whatever order the routes were added in.
+ */
+function planRoutes(routes: RouteModel[]): RoutingPlan {
+  const exact = new Map<string, Set<string>>();
+  const wildcard = new Map<string, string>(); // suffix (without "*.") → backend
+  for (const r of routes) {
+    for (const d of r.domains) {
+      if (d.startsWith('*.')) wildcard.set(d.slice(2), r.backend);
+      else {
+        const set = exact.get(r.backend) ?? new Set<string>();
+        set.add(d);
+        exact.set(r.backend, set);
+      }
+    }
+  }
+  const plan: RoutingPlan = { acls: [], uses: [], names: [] };
+  for (const backend of [...exact.keys()].sort(cmp)) {
+    const name = `host_${backend}`;
+    const domains = [...exact.get(backend)!].sort(cmp);
+    plan.acls.push(line('acl', name, ...HOST_FETCH_WORDS, '-m', 'str', ...domains));
+    plan.uses.push(raw(`use_backend ${quoteWord(backend)} if ${quoteWord(name)}`));
+    plan.names.push(name);
+  }
+  const labels = (s: string) => s.split('.').length;
+  const suffixes = [...wildcard.keys()].sort((a, b) => labels(b) - labels(a) || b.length - a.length || cmp(a, b));
+  for (const suffix of suffixes) {
+    const name = `wildcard_${suffix}`;
+    plan.acls.push(line('acl', name, ...HOST_FETCH_WORDS, '-m', 'end', `.${suffix}`));
+    plan.uses.push(raw(`use_backend ${quoteWord(wildcard.get(suffix)!)} if ${quoteWord(name)}`));
+    plan.names.push(name);
+  }
+  return plan;
+}
+
+const HOST_FETCH_WORDS = [HOST_FETCH];
+
+function renderFrontend(fe: FrontendModel): string[] {
+  const out = [`frontend ${quoteWord(fe.name)}`];
+  for (const b of [...fe.binds].sort(compareBinds)) out.push(renderBind(b));
+  if (fe.maxconn !== undefined) out.push(line('maxconn', fe.maxconn));
+  const plan = planRoutes(fe.routes);
+  out.push(...plan.acls);
+  // http-request rules, in the order HAProxy evaluates them: leave plain HTTP first.
+  if (fe.httpsRedirectCode !== undefined) {
+    out.push(raw(`http-request redirect scheme https code ${fe.httpsRedirectCode} unless { ssl_fc }`));
+  }
+  if (fe.forwardedHeaders) {
+    // `option forwardfor` adds the real client address when the request goes to a server;
+    // a client-supplied X-Forwarded-For is dropped first, so servers can trust the header.
+    out.push(line('http-request', 'del-header', 'X-Forwarded-For'));
+    out.push(raw('http-request set-header X-Forwarded-Proto https if { ssl_fc }'));
+    out.push(raw('http-request set-header X-Forwarded-Proto http unless { ssl_fc }'));
+  }
+  if (fe.defaultBackend === undefined) {
+    const reason = fe.fallbackStatus === 503 ? 'Service Unavailable' : 'Not Found';
+    const cond = plan.names.length > 0 ? ` unless ${plan.names.map(quoteWord).join(' || ')}` : '';
+    out.push(raw(`http-request return status ${fe.fallbackStatus} content-type text/plain string "${fe.fallbackStatus} ${reason}"${cond}`));
+  }
+  if (fe.hsts) {
+    const parts = [`max-age=${fe.hsts.maxAgeSeconds}`];
+    if (fe.hsts.includeSubdomains) parts.push('includeSubDomains');
+    if (fe.hsts.preload) parts.push('preload');
+    out.push(raw(`http-response set-header Strict-Transport-Security "${parts.join('; ')}" if { ssl_fc }`));
+  }
+  out.push(...plan.uses);
+  if (fe.defaultBackend !== undefined) out.push(line('default_backend', fe.defaultBackend));
+  return out;
+}
+
+function renderServer(s: ServerModel, check: boolean): string {
+  const words: string[] = ['server', s.name, hostPort(s.address, s.ipv6, s.port)];
+  if (check) words.push('check');
+  if (s.weight !== undefined) words.push('weight', String(s.weight));
+  if (s.maxconn !== undefined) words.push('maxconn', String(s.maxconn));
+  if (s.backup) words.push('backup');
+  if (s.cookie !== undefined) words.push('cookie', s.cookie);
+  if (s.tls) {
+    words.push('ssl', 'verify', s.tls.verify);
+    if (s.tls.caFile) words.push('ca-file', s.tls.caFile);
+    if (s.tls.sni) words.push('sni', `str(${s.tls.sni})`);
+  }
+  return line(...words);
+}
+
+function renderBackend(be: BackendModel): string[] {
+  const out = [`backend ${quoteWord(be.name)}`];
+  out.push(line('balance', be.balance));
+  if (be.cookie) {
+    const words = ['cookie', be.cookie.name, 'insert', 'indirect', 'nocache'];
+    if (be.cookie.httpOnly) words.push('httponly');
+    if (be.cookie.secure) words.push('secure');
+    out.push(line(...words));
+  }
+  const hc = be.healthCheck;
+  if (hc?.kind === 'http') {
+    out.push(line('option', 'httpchk'));
+    const send = ['http-check', 'send', 'meth', hc.method ?? 'GET', 'uri', hc.path ?? '/', 'ver', 'HTTP/1.1'];
+    if (hc.host) send.push('hdr', 'Host', hc.host);
+    out.push(line(...send));
+    out.push(line('http-check', 'expect', 'status', hc.expectStatus ?? 200));
+  }
+  if (hc) out.push(line('default-server', 'inter', haproxyTime(hc.interMs), 'rise', hc.rise, 'fall', hc.fall));
+  for (const s of be.servers) out.push(renderServer(s, hc !== undefined));
+  return out;
+}
+
+function renderStats(s: StatsPageModel): string[] {
+  const out = [`listen ${quoteWord(s.name)}`];
+  for (const b of [...s.binds].sort((x, y) => x.port - y.port || Number(x.ipv6) - Number(y.ipv6) || cmp(x.address, y.address))) {
+    out.push(line('bind', hostPort(b.address, b.ipv6, b.port)));
+  }
+  out.push(line('stats', 'enable'));
+  out.push(line('stats', 'uri', s.uri));
+  out.push(line('stats', 'refresh', haproxyTime(s.refreshMs)));
+  out.push(line('stats', 'auth', `${s.user}:${s.password}`));
+  if (s.admin) out.push(raw('stats admin if TRUE'));
+  return out;
+}

@@ -1,0 +1,115 @@
+import { App } from '../core/app';
+import { SynthHost, Synthesis } from '../core/synthesis';
+import { ValidationIssue } from '../core/errors';
+import { readShellVars, readSysctlConf } from './parse-rc-conf';
+
+/**
+ * A file of a synthesized host, in memory.
+ */
+export interface SynthesizedFile {
+  /** Absolute path on the host. */
+  readonly path: string;
+  /** The content. */
+  readonly content: string;
+  /** The mode. */
+  readonly mode: number;
+  /** Whether it carries a secret. */
+  readonly secret: boolean;
+  /** The construct path that produced it. */
+  readonly producer: string;
+}
+
+/**
+ * The result of `Testing.synth`: every host's files, in memory, with parsed views.
+ */
+export class SynthesizedApp {
+  /** Warnings of validation. */
+  public readonly warnings: ValidationIssue[];
+  private readonly s: Synthesis;
+
+  /** @internal */
+  public static _of(s: Synthesis): SynthesizedApp {
+    return new SynthesizedApp(s);
+  }
+
+  private constructor(s: Synthesis) {
+    this.s = s;
+    this.warnings = s.warnings;
+  }
+
+  /** The hostnames, sorted. */
+  public get hostnames(): string[] {
+    return this.s.hosts.map((h) => h.hostname);
+  }
+
+  /** The files of a host, sorted by path. */
+  public files(hostname: string): SynthesizedFile[] {
+    return this.host(hostname).files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, secret: f.secret, producer: f.producer }));
+  }
+
+  /**
+   * The content of one file of a host.
+   * @throws Error when the host or the file does not exist
+   */
+  public file(hostname: string, path: string): string {
+    const f = this.host(hostname).files.find((x) => x.path === path);
+    if (!f) throw new Error(`Host ${hostname} has no file ${path}; it has: ${this.host(hostname).files.map((x) => x.path).join(', ')}`);
+    return f.content;
+  }
+
+  /**
+   * Whether a host has a file.
+   */
+  public hasFile(hostname: string, path: string): boolean {
+    return this.host(hostname).files.some((x) => x.path === path);
+  }
+
+  /** The variables a host's /etc/rc.conf sets, read by sourcing it with /bin/sh. */
+  public rcConf(hostname: string): Record<string, string> {
+    return readShellVars(this.file(hostname, '/etc/rc.conf'));
+  }
+
+  /** The variables a host's /boot/loader.conf sets (read with /bin/sh). */
+  public loaderConf(hostname: string): Record<string, string> {
+    return readShellVars(this.file(hostname, '/boot/loader.conf'));
+  }
+
+  /** The OIDs a host's /etc/sysctl.conf sets, read as rc.d/sysctl reads them. */
+  public sysctlConf(hostname: string): Record<string, string> {
+    return readSysctlConf(this.file(hostname, '/etc/sysctl.conf'));
+  }
+
+  /** App-level files (diagram, deploy), by path under the outdir. */
+  public rootFile(path: string): string {
+    const f = this.s.rootFiles.find((x) => x.path === path);
+    if (!f) throw new Error(`No app-level file ${path}; there are: ${this.s.rootFiles.map((x) => x.path).join(', ')}`);
+    return f.content;
+  }
+
+  /** The paths of app-level files. */
+  public get rootFilePaths(): string[] {
+    return this.s.rootFiles.map((f) => f.path);
+  }
+
+  private host(hostname: string): SynthHost {
+    const h = this.s.hosts.find((x) => x.hostname === hostname);
+    if (!h) throw new Error(`No host ${hostname}; hosts are: ${this.hostnames.join(', ')}`);
+    return h;
+  }
+}
+
+/**
+ * Helpers for unit-testing topologies: synthesize in memory through the real pipeline
+ * (validation included), without writing anything.
+ */
+export class Testing {
+  /**
+   * Validates and renders `app` in memory.
+   * @throws ValidationError when validation fails, as `app.synth()` would
+   */
+  public static synth(app: App): SynthesizedApp {
+    return SynthesizedApp._of(app._synthesize());
+  }
+
+  private constructor() {}
+}
