@@ -70,7 +70,12 @@ export interface RenderDotOptions {
   readonly legend?: boolean;
 }
 
-const FONT = 'Helvetica,Arial,sans-serif';
+/**
+ * Graphviz (without fontconfig, as in WebAssembly) sizes text from built-in metrics of a few
+ * named fonts. Verdana is among the widest, so labels fit whichever font the viewer falls back
+ * to (DejaVu Sans, Helvetica, Arial …).
+ */
+const FONT = 'Verdana';
 const COLORS = {
   clusterBorder: '#1e3a8a',
   clusterFill: '#f8fafc',
@@ -191,9 +196,13 @@ function addressLines(addresses: DiagramAddress[]): string[] {
   return addresses.map((a) => (a.openPorts.length ? `${a.address}   pf: ${formatOpenPorts(a.openPorts)}` : a.address));
 }
 
+function clusterLabel(head: string, other: DiagramOpenPort[] | undefined): LabelText {
+  return other && other.length ? lines(head, `pf also passes in: ${formatOpenPorts(other)}`) : lines(head);
+}
+
 function renderCluster(out: DotWriter, c: DiagramCluster, key: string) {
   out.open(`cluster_${key}`, {
-    label: `CARP cluster ${c.name} · ${c.interfaceName}`,
+    label: clusterLabel(`CARP cluster ${c.name} on ${c.interfaceName}`, c.otherOpenPorts),
     labeljust: 'l',
     style: 'rounded,filled',
     color: COLORS.clusterBorder,
@@ -212,6 +221,11 @@ function renderCluster(out: DotWriter, c: DiagramCluster, key: string) {
       color: COLORS.hostBorder,
     });
   }
+  if (hostIds.length > 1) {
+    // Keep the members top to bottom in preference order (with rankdir LR, Graphviz puts
+    // the head of a same-rank edge above its tail).
+    out.stmt(`{ rank="same"; ${[...hostIds].reverse().map(quoteId).join(' -> ')} [style="invis"] }`);
+  }
   const vipIds = new Map<string, string>();
   for (const v of c.vips) {
     const id = `${key}/vip/${v.vhid}${v.name ? `/${v.name}` : ''}`;
@@ -227,14 +241,6 @@ function renderCluster(out: DotWriter, c: DiagramCluster, key: string) {
       out.edge(hostId, id, { style: m.preferredMaster ? 'solid' : 'dashed', arrowhead: 'none', penwidth: m.preferredMaster ? '1.6' : '1' });
     }
   }
-  if (c.otherOpenPorts && c.otherOpenPorts.length) {
-    out.node(`${key}/pf`, {
-      label: lines('pf also passes in', formatOpenPorts(c.otherOpenPorts)),
-      shape: 'note',
-      style: 'filled',
-      fillcolor: COLORS.firewall,
-    });
-  }
   renderProxy(out, key, c.frontends, c.backends, vipIds);
   out.close();
   renderServers(out, key, c.backends);
@@ -242,7 +248,7 @@ function renderCluster(out: DotWriter, c: DiagramCluster, key: string) {
 
 function renderHost(out: DotWriter, h: DiagramHost, key: string) {
   out.open(`cluster_${key}`, {
-    label: `host ${h.hostname}`,
+    label: clusterLabel(`host ${h.hostname}`, h.otherOpenPorts),
     labeljust: 'l',
     style: 'rounded,filled',
     color: COLORS.hostBorder,
@@ -257,9 +263,6 @@ function renderHost(out: DotWriter, h: DiagramHost, key: string) {
     out.node(id, { label: lines('addresses', ...addressLines(h.addresses)), fillcolor: COLORS.vip, style: 'filled' });
     out.edge(hostId, id, { arrowhead: 'none' });
   }
-  if (h.otherOpenPorts && h.otherOpenPorts.length) {
-    out.node(`${key}/pf`, { label: lines('pf also passes in', formatOpenPorts(h.otherOpenPorts)), shape: 'note', style: 'filled', fillcolor: COLORS.firewall });
-  }
   renderProxy(out, key, h.frontends, h.backends, addrIds);
   out.close();
   renderServers(out, key, h.backends);
@@ -271,7 +274,7 @@ function frontendId(key: string, f: DiagramFrontend) {
 function backendId(key: string, name: string) {
   return `${key}/backend/${name}`;
 }
-/** Server node ids, by index within the backend (names may repeat across backends). */
+/** Server node ids: server names are unique within a backend, not across backends. */
 function serverId(key: string, b: DiagramBackend, s: DiagramServer) {
   return `${key}/backend/${b.name}/server/${s.name}`;
 }
