@@ -7,3 +7,5 @@ export * from './core/app';
 export * from './net/address';
 export * from './net/duration';
 export * from './testing/testing';
+export * from './carp/carp-cluster';
+export * from './carp/carp-vip';

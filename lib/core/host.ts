@@ -158,7 +158,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       if (r && r.family !== AddressFamily.IPV6) Diagnostics.error(this, 'ipv6DefaultRouter must be an IPv6 address', { value: props.ipv6DefaultRouter, allowed: 'an IPv6 address; use defaultRouter for IPv4' });
       else this.ipv6DefaultRouter = r;
     }
-    addPrepare(this, () => this.prepareRcConf());
+    addPrepare(this, () => this.prepareRcConf(), true);
     Diagnostics.addValidation(this, (report) => {
       this.rcConf._validate(report);
       this.sysctlConf._validate(report);

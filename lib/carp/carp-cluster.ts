@@ -1,0 +1,279 @@
+import { Construct, IConstruct } from 'constructs';
+import { App } from '../core/app';
+import { Diagnostics, IReporter, checkInt } from '../core/diagnostics';
+import { FreeBsdHost, ITargetHosts } from '../core/host';
+import { addPrepare } from '../core/lifecycle';
+import { Secret } from '../core/secret';
+import { AddressFamily } from '../net/address';
+import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
+import { CarpVip, CarpVipProps } from './carp-vip';
+import { PASSWORD_ALLOWED, examinePassword } from './password';
+
+/**
+ * Properties of a CARP cluster.
+ */
+export interface CarpClusterProps {
+  /**
+   * The member hosts in order of preference: the first is the preferred master.
+   */
+  readonly members: FreeBsdHost[];
+  /** The interface the virtual addresses live on (it must exist on every member). */
+  readonly interfaceName: string;
+  /**
+   * The CARP password, the same on every member. At most 19 characters count; a hyphen or
+   * shell metacharacters break FreeBSD's rc.d and are rejected.
+   */
+  readonly password: Secret;
+  /**
+   * Advertisement base interval in seconds (1–255), the same on every member.
+   * @default 1
+   */
+  readonly advbase?: number;
+  /**
+   * Whether a recovered preferred member takes its VIPs back (`net.inet.carp.preempt=1`); also
+   * makes all vhids of a host fail over together.
+   * @default true
+   */
+  readonly preempt?: boolean;
+  /**
+   * The advskew of each member, in the order of `members` (0–240, distinct, ascending).
+   * @default - 0, 100, 200 … by position (spread below 200 for more than three members)
+   */
+  readonly advskews?: number[];
+}
+
+/** The highest advskew a backup may have and still take over from a fully demoted master. */
+const BACKUP_SKEW_LIMIT = 240;
+
+/**
+ * A CARP cluster: member hosts sharing virtual IP addresses on one interface. It renders the
+ * CARP alias lines of every member's rc.conf, `carp_load` in loader.conf and the CARP sysctls.
+ * Services (`Haproxy`, `PfRuleset`) put on a cluster go to every member.
+ */
+export class CarpCluster extends Construct implements ITargetHosts {
+  /** The members, in order of preference. */
+  public readonly members: FreeBsdHost[];
+  /** The interface the VIPs live on. */
+  public readonly interfaceName: string;
+  /** The advertisement base interval (seconds). */
+  public readonly advbase: number;
+  /** Whether preemption is on. */
+  public readonly preempt: boolean;
+  /** The CARP password. */
+  public readonly password: Secret;
+  private readonly skews: number[];
+  private readonly vipList: CarpVip[] = [];
+
+  constructor(scope: Construct, id: string, props: CarpClusterProps) {
+    super(scope, id);
+    this.members = Array.isArray(props.members) ? [...props.members] : [];
+    this.interfaceName = props.interfaceName;
+    this.password = props.password;
+    this.advbase = props.advbase ?? 1;
+    this.preempt = props.preempt ?? true;
+
+    if (this.members.length === 0) {
+      Diagnostics.error(this, 'A CARP cluster needs member hosts', { value: String(props.members), allowed: 'two or more FreeBsdHost objects' });
+    } else if (this.members.length === 1) {
+      Diagnostics.warning(this, 'A CARP cluster with one member has nothing to fail over to', { value: this.members[0].hostname, allowed: 'two or more members' });
+    }
+    this.members.forEach((m, i) => {
+      if (!FreeBsdHost.isFreeBsdHost(m)) {
+        Diagnostics.error(this, `Member ${i} is not a FreeBsdHost`, { value: String(m), allowed: 'FreeBsdHost objects' });
+      } else if (this.members.indexOf(m) !== i) {
+        Diagnostics.error(this, 'A host is listed twice among the members', { value: m.hostname, allowed: 'each host once' });
+      }
+    });
+    if (typeof props.interfaceName !== 'string' || !INTERFACE_NAME.test(props.interfaceName)) {
+      Diagnostics.error(this, 'Interface name is not valid', { value: String(props.interfaceName), allowed: INTERFACE_NAME_ALLOWED });
+    }
+    if (!(props.password instanceof Secret) && !(typeof props.password === 'object' && props.password !== null && typeof (props.password as any)._resolve === 'function')) {
+      Diagnostics.error(this, 'password must be a Secret (Secret.fromLiteral, fromEnv or fromFile)', { value: typeof props.password, allowed: 'a Secret' });
+    }
+    checkInt(this, 'advbase', this.advbase, 1, 255);
+    this.skews = this.resolveSkews(props.advskews);
+
+    addPrepare(this, () => this.prepare());
+    Diagnostics.addValidation(this, (r) => this.validateTree(r));
+  }
+
+  /** The hosts that receive services put on this cluster: the members. */
+  public get targetHosts(): FreeBsdHost[] {
+    return this.members.filter(FreeBsdHost.isFreeBsdHost);
+  }
+
+  /** The preferred master (the first member). */
+  public get preferredMaster(): FreeBsdHost {
+    return this.members[0];
+  }
+
+  /** The VIPs of this cluster, in the order added. */
+  public get vips(): CarpVip[] {
+    return [...this.vipList];
+  }
+
+  /**
+   * The advskew of a member.
+   * @throws Error when `host` is not a member
+   */
+  public advskewOf(host: FreeBsdHost): number {
+    const i = this.members.indexOf(host);
+    if (i < 0) throw new Error(`${host.node.path} is not a member of ${this.node.path}`);
+    return this.skews[i];
+  }
+
+  /**
+   * Adds a virtual host (vhid) with its addresses.
+   */
+  public addVip(id: string, props: CarpVipProps): CarpVip {
+    const vip = new CarpVip(this, id, props);
+    this.vipList.push(vip);
+    return vip;
+  }
+
+  private resolveSkews(given: number[] | undefined): number[] {
+    const n = this.members.length;
+    if (given === undefined) {
+      const step = n <= 3 ? 100 : Math.floor(200 / (n - 1));
+      return this.members.map((_, i) => i * step);
+    }
+    if (!Array.isArray(given) || given.length !== n) {
+      Diagnostics.error(this, 'advskews must give one value per member', { value: JSON.stringify(given), allowed: `${n} integers 0–240, in member order` });
+      return this.members.map((_, i) => i * 100);
+    }
+    given.forEach((s, i) => checkInt(this, `advskew of member ${i}`, s, 0, 240));
+    if (new Set(given).size !== given.length) {
+      Diagnostics.error(this, 'advskews must be distinct: members with equal advskew tie in the election', { value: given.join(', '), allowed: 'distinct values, lowest for the preferred master' });
+    }
+    for (let i = 1; i < given.length; i++) {
+      if (given[i] <= given[i - 1]) {
+        Diagnostics.error(this, 'advskews must increase in member order (the first member is the preferred master)', { value: given.join(', '), allowed: 'ascending values, e.g. 0, 100' });
+        break;
+      }
+    }
+    return [...given];
+  }
+
+  private prepare(): void {
+    for (const m of this.targetHosts) {
+      m.loaderConf.set('carp_load', 'YES', this);
+      m.sysctlConf.set('net.inet.carp.preempt', this.preempt ? '1' : '0', this);
+      const iface = m.findInterface(this.interfaceName);
+      if (!iface) continue;
+      const skew = this.skews[this.members.indexOf(m)];
+      for (const vip of this.vipList) {
+        vip._configured.forEach((a, index) => {
+          const af = a.address.family;
+          iface._addAlias({
+            owner: vip,
+            sortKey: [vip.vhid, af === AddressFamily.IPV4 ? 0 : 1, index],
+            family: af,
+            secret: true,
+            value: () => {
+              const pw = this.password._resolve().value ?? '';
+              const base = this.advbase !== 1 ? ` advbase ${this.advbase}` : '';
+              return `${af} vhid ${vip.vhid}${base} advskew ${skew} pass ${pw} alias ${a.address.text}/${a.prefixLength}`;
+            },
+          });
+        });
+      }
+    }
+  }
+
+  private validateTree(r: IReporter): void {
+    this.validatePassword(r);
+    for (const m of this.targetHosts) {
+      const iface = m.findInterface(this.interfaceName);
+      if (!iface) {
+        r.error(`Member ${m.node.path} has no interface ${this.interfaceName}`, { value: this.interfaceName, allowed: `an interface of ${m.hostname}: ${m.interfaces.map((i) => i.name).join(', ') || '(none)'}` });
+        continue;
+      }
+      for (const vip of this.vipList) {
+        for (const a of vip.addresses) {
+          const own = iface.addresses;
+          if (own.some((x) => x.address.sameAs(a))) {
+            r.error(`VIP ${a.text} (${vip.node.path}) is the own address of member ${m.hostname}`, { value: a.text, allowed: 'an address no member has as its own' });
+          } else if (!own.some((x) => x.family === a.family && x.contains(a))) {
+            r.error(
+              `VIP ${a.text} (${vip.node.path}) lies in no prefix that member ${m.hostname} has on ${this.interfaceName}`,
+              { value: a.text, allowed: `an address inside ${own.filter((x) => x.family === a.family).map((x) => x.network.toString()).join(' or ') || `a ${a.family} prefix of the interface (add one)`}` },
+            );
+          }
+        }
+      }
+    }
+    const byVhid = new Map<number, CarpVip>();
+    for (const vip of this.vipList) {
+      const prev = byVhid.get(vip.vhid);
+      if (prev) r.error(`vhid ${vip.vhid} is used by both ${prev.node.path} and ${vip.node.path} on ${this.interfaceName}`, { value: String(vip.vhid), allowed: 'one VIP per vhid; put several addresses on one VIP instead' });
+      else byVhid.set(vip.vhid, vip);
+    }
+    this.skews.forEach((s, i) => {
+      if (i > 0 && s >= BACKUP_SKEW_LIMIT) {
+        r.error(`Backup ${this.members[i]?.hostname} has advskew ${s}: a demoted master saturates at 240 and ties with it, so the VIPs never move`, { value: String(s), allowed: 'a backup advskew below 240 (e.g. 100)' });
+      } else if (i > 0 && s > 200) {
+        r.warning(`Backup ${this.members[i]?.hostname} has advskew ${s}, close to the 240 cap of demotion`, { value: String(s), allowed: 'at most 200' });
+      }
+    });
+    if (!this.preempt && this.vipList.length > 1) {
+      r.warning('Preempt is off with several VIPs: they may end up on different members, and a repaired preferred master never takes them back', { value: 'preempt: false', allowed: 'preempt: true' });
+    }
+    this.validateAcrossClusters(r);
+  }
+
+  private validatePassword(r: IReporter): void {
+    if (!this.password || typeof (this.password as any)._resolve !== 'function') return;
+    const res = this.password._resolve();
+    if (res.problem !== undefined || res.value === undefined) {
+      r.error(`CARP password cannot be read: ${res.problem}`, { value: this.password.describe(), allowed: 'a set environment variable or a readable, non-empty file' });
+      return;
+    }
+    const f = examinePassword(res.value);
+    if (f.errors.length > 0) {
+      r.error(`CARP password is rejected: ${f.errors.join('; and ')}`, { value: '<redacted>', allowed: PASSWORD_ALLOWED });
+    }
+    for (const w of f.warnings) r.warning(`CARP password: ${w}`, { value: '<redacted>' });
+  }
+
+  /** vhids unique per segment; a member in one cluster per interface+vhid; VIP addresses unique. */
+  private validateAcrossClusters(r: IReporter): void {
+    const app = this.node.root;
+    if (!App.isApp(app)) return;
+    const clusters = app.node.findAll().filter((c): c is CarpCluster => c instanceof CarpCluster);
+    // Only the first cluster (in tree order) reports cross-cluster problems, once each.
+    for (const vip of this.vipList) {
+      for (const other of clusters) {
+        if (other === this) continue;
+        for (const ov of other.vips) {
+          if (ov.vhid === vip.vhid && this.sharesSegmentWith(other)) {
+            if (isBefore(this, other)) {
+              r.error(`vhid ${vip.vhid} is also used by ${ov.node.path} on the same network segment (CARP's virtual MAC 00:00:5e:00:01:${vip.vhid.toString(16).padStart(2, '0')} would clash)`, { value: String(vip.vhid), allowed: 'a vhid unique on the segment' });
+            }
+          }
+          for (const a of vip.addresses) {
+            if (ov.addresses.some((b) => b.sameAs(a)) && isBefore(this, other)) {
+              r.error(`VIP address ${a.text} is also used by ${ov.node.path}`, { value: a.text, allowed: 'each VIP address once' });
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private sharesSegmentWith(other: CarpCluster): boolean {
+    for (const m of this.targetHosts) {
+      const mine = m.findInterface(this.interfaceName);
+      for (const o of other.targetHosts) {
+        const theirs = o.findInterface(other.interfaceName);
+        if (m === o && this.interfaceName === other.interfaceName) return true;
+        if (!mine || !theirs) continue;
+        if (mine.addresses.some((x) => theirs.addresses.some((y) => x.family === y.family && x.contains(y.address)))) return true;
+      }
+    }
+    return false;
+  }
+}
+
+function isBefore(a: IConstruct, b: IConstruct): boolean {
+  return a.node.path < b.node.path || (a.node.path === b.node.path && a !== b);
+}
