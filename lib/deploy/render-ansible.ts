@@ -97,7 +97,7 @@ function toYaml(header: string, value: unknown): string {
       if (isScalar(name)) name.comment = ` noqa: ${noqa}`;
     },
   });
-  doc.directives.docStart = true;
+  if (doc.directives) doc.directives.docStart = true;
   const body = doc.toString({ lineWidth: 150, indentSeq: true });
   return `${header}\n${body}`;
 }
