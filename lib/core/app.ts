@@ -185,7 +185,7 @@ export class App extends Construct {
 
   private validateHostnames(issues: ValidationIssue[]): void {
     const seen = new Map<string, string>();
-    for (const h of this.hosts) {
+    for (const h of this.node.findAll().filter(FreeBsdHost.isFreeBsdHost)) {
       const key = String(h.hostname).toLowerCase();
       const prev = seen.get(key);
       if (prev) {

@@ -167,7 +167,7 @@ export class KeyValueConf {
       }
       if (v !== undefined) {
         const p = valueProblem(this.format, v);
-        if (p) report.error(`${this.format} value of ${e.key} ${p.message} (set by ${e.owner.node.path})`, { value: e.secret ? '<redacted>' : v, allowed: p.allowed });
+        if (p) report.error(`${this.format} value of ${e.key}: ${p.message} (set by ${e.owner.node.path})`, { value: e.secret ? '<redacted>' : v, allowed: p.allowed });
       }
       const list = byKey.get(e.key) ?? [];
       list.push({ e, v });
