@@ -193,7 +193,7 @@ export function formatHostPort(address: string, port: number): string {
 }
 
 function addressLines(addresses: DiagramAddress[]): string[] {
-  return addresses.map((a) => (a.openPorts.length ? `${a.address}   pf: ${formatOpenPorts(a.openPorts)}` : a.address));
+  return addresses.map((a) => (a.openPorts.length ? `${a.address} · pf: ${formatOpenPorts(a.openPorts)}` : a.address));
 }
 
 function clusterLabel(head: string, other: DiagramOpenPort[] | undefined): LabelText {
@@ -282,7 +282,7 @@ function serverId(key: string, b: DiagramBackend, s: DiagramServer) {
 function renderProxy(out: DotWriter, key: string, frontends: DiagramFrontend[], backends: DiagramBackend[], addressNodes: Map<string, string>) {
   for (const f of frontends) {
     const id = frontendId(key, f);
-    const bindLines = f.binds.map((b) => `${formatHostPort(b.address, b.port)}${b.tls ? '  TLS' : ''}`);
+    const bindLines = f.binds.map((b) => `${formatHostPort(b.address, b.port)}${b.tls ? ' TLS' : ''}`);
     const head = `frontend ${f.name}${f.redirectsToHttps ? ' (HTTP → HTTPS redirect)' : ''}`;
     out.node(id, { label: lines(head, ...bindLines), fillcolor: COLORS.frontend });
     // One edge per address node, labelled with the ports bound on it.

@@ -141,26 +141,31 @@ export function renderSvgInChildProcess(dots: string[]): RenderResult[] {
   return JSON.parse(stdout) as RenderResult[];
 }
 
-/** Which way `renderSvgs` renders. */
-export type SvgRenderMode = 'worker' | 'child-process';
+/**
+ * Which way `renderSvgs` renders: `auto` (the worker thread, or a child process if the worker
+ * fails), `worker` (the worker thread only) or `child-process`.
+ */
+export type SvgRenderMode = 'auto' | 'worker' | 'child-process';
 
 /**
  * Renders several DOT sources to SVG, synchronously, in one round trip.
  *
  * @param dots DOT sources
- * @param mode `worker` (default; falls back to a child process if the worker fails) or `child-process`
+ * @param mode see `SvgRenderMode`
  * @returns one SVG per DOT source, in order
  * @throws Error naming the Graphviz message when a source does not render
  */
-export function renderSvgs(dots: string[], mode: SvgRenderMode = 'worker'): string[] {
+export function renderSvgs(dots: string[], mode: SvgRenderMode = 'auto'): string[] {
   if (dots.length === 0) return [];
   let results: RenderResult[];
-  if (mode === 'worker') {
+  if (mode === 'auto') {
     try {
       results = renderInWorker(dots);
     } catch {
       results = renderSvgInChildProcess(dots);
     }
+  } else if (mode === 'worker') {
+    results = renderInWorker(dots);
   } else {
     results = renderSvgInChildProcess(dots);
   }
@@ -171,7 +176,7 @@ export function renderSvgs(dots: string[], mode: SvgRenderMode = 'worker'): stri
 }
 
 /** Renders one DOT source to SVG, synchronously (see `renderSvgs`). */
-export function renderSvg(dot: string, mode: SvgRenderMode = 'worker'): string {
+export function renderSvg(dot: string, mode: SvgRenderMode = 'auto'): string {
   return renderSvgs([dot], mode)[0];
 }
 

@@ -97,3 +97,29 @@ export function fleetCluster(site: number): DiagramCluster {
     backends,
   };
 }
+
+/** Names that would break a naively quoted graph. */
+export const HOSTILE = [
+  'evil"] ; "x" -> "y',
+  'back\\slash\\',
+  'two\nlines',
+  '{brace}|<port>',
+  '\\N \\G \\l',
+  '&lt;amp&amp;',
+  '}; digraph { a',
+];
+
+export function hostileModel(): DiagramModel {
+  return {
+    clusters: HOSTILE.map((name, i) => ({
+      name,
+      interfaceName: name,
+      members: [{ hostname: name, advskew: i, preferredMaster: true }],
+      vips: [{ vhid: i + 1, name, addresses: [{ address: name, openPorts: [{ protocol: name, port: name }] }] }],
+      frontends: [{ name, binds: [{ address: name, port: 443, tls: true }], routes: [{ domains: [name], backend: name }], defaultBackend: name }],
+      backends: [{ name, balance: name, servers: [{ name, address: name, port: 1, backup: true }] }],
+      otherOpenPorts: [{ protocol: 'tcp', port: name }],
+    })),
+    hosts: [{ hostname: HOSTILE[0], addresses: [], frontends: [], backends: [] }],
+  };
+}
