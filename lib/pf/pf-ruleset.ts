@@ -1,0 +1,415 @@
+import { Construct } from 'constructs';
+import { CarpCluster } from '../carp/carp-cluster';
+import { Diagnostics, IReporter } from '../core/diagnostics';
+import { FreeBsdHost, ITargetHosts } from '../core/host';
+import { addPrepare } from '../core/lifecycle';
+import { generatedHeader } from '../core/private/header';
+import { AddressFamily, IpPrefix } from '../net/address';
+import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
+import { PfConfModel, PfMacroModel, PfRuleModel } from './model';
+import { pfOpeningsFor } from './openings';
+import { PfRule, PfRuleProps } from './pf-rule';
+import { PfTable, PfTableProps } from './pf-table';
+import { DEFAULT_ICMP6_TYPES, DEFAULT_ICMP_TYPES, ICMP6_ND_TYPES, ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
+import { renderPfConf } from './render';
+import { Icmp6Type, IcmpType, PfBlockPolicy } from './types';
+
+/**
+ * pfsync: state synchronisation between the members of a cluster.
+ */
+export interface PfsyncOptions {
+  /**
+   * The interface pfsync runs on: a dedicated link, since pfsync is not authenticated. It must
+   * exist on every target host.
+   */
+  readonly interface: string;
+  /**
+   * The macro naming the interface in pf.conf.
+   * @default 'sync_if'
+   */
+  readonly macro?: string;
+}
+
+/**
+ * Properties of a PF ruleset.
+ */
+export interface PfRulesetProps {
+  /** The hosts that get this /etc/pf.conf: one host, or every member of a cluster. */
+  readonly target: ITargetHosts;
+  /** The external interface (`vnet0`, `vtnet0` …), written as a macro; it must exist on every target host. */
+  readonly externalInterface: string;
+  /**
+   * The name of the external interface's macro.
+   * @default 'ext_if'
+   */
+  readonly externalInterfaceMacro?: string;
+  /**
+   * What block rules do (`set block-policy`).
+   * @default PfBlockPolicy.DROP
+   */
+  readonly blockPolicy?: PfBlockPolicy;
+  /**
+   * Interfaces (or interface groups) pf does not filter (`set skip on …`).
+   * @default ['lo'] - the loopback group
+   */
+  readonly skipInterfaces?: string[];
+  /**
+   * Whether to normalise incoming packets (`scrub in all`, which reassembles fragments).
+   * @default true
+   */
+  readonly scrub?: boolean;
+  /**
+   * Whether the default policy blocks everything inbound (`block in all`) before the pass rules.
+   * @default true
+   */
+  readonly defaultBlockIn?: boolean;
+  /**
+   * Whether the default block rule logs (`block in log all`); turns on `pflog_enable`.
+   * @default true
+   */
+  readonly logBlocked?: boolean;
+  /**
+   * Whether everything outbound passes (`pass out all`, keeping state for the replies).
+   * @default true
+   */
+  readonly passOut?: boolean;
+  /**
+   * Prefixes (or single addresses) allowed to reach SSH on the external interface; both
+   * families may be mixed. Rendered as one pass rule.
+   * @default - no SSH rule (a warning says the default block locks you out, unless a rule of
+   *   your own passes the SSH port)
+   */
+  readonly sshFrom?: string[];
+  /**
+   * The SSH port.
+   * @default 22
+   */
+  readonly sshPort?: number;
+  /**
+   * Whether to pass the ICMP (IPv4) types of `icmpTypes` in, on hosts with an IPv4 address.
+   * @default true
+   */
+  readonly allowIcmp?: boolean;
+  /**
+   * The ICMP types passed in, as the `icmp_types` macro.
+   * @default [ECHOREQ, UNREACH, TIMEX, PARAMPROB]
+   */
+  readonly icmpTypes?: IcmpType[];
+  /**
+   * Whether to pass the ICMPv6 types of `icmp6Types` in, on hosts with IPv6. IPv6 does not work
+   * without neighbour discovery: turning this off without a rule of your own that passes it is
+   * an error.
+   * @default true
+   */
+  readonly allowIcmp6?: boolean;
+  /**
+   * The ICMPv6 types passed in, as the `icmp6_types` macro.
+   * @default [UNREACH, TOOBIG, TIMEX, PARAMPROB, ECHOREQ, NEIGHBRSOL, NEIGHBRADV, ROUTERSOL, ROUTERADV]
+   */
+  readonly icmp6Types?: Icmp6Type[];
+  /**
+   * Whether to pass CARP (`proto carp`, in and out, quick, no-sync) for every CARP cluster the
+   * host is a member of.
+   * @default true
+   */
+  readonly allowCarp?: boolean;
+  /**
+   * Whether to pass what services on the hosts need (HAProxy frontends' bind addresses and
+   * ports, and any other service that registers an opening).
+   * @default true
+   */
+  readonly allowServices?: boolean;
+  /**
+   * Pass pfsync on a dedicated interface (`pass quick on $sync_if proto pfsync keep state (no-sync)`).
+   * @default - no pfsync rule
+   */
+  readonly pfsync?: PfsyncOptions;
+}
+
+const MACRO_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const PF_RESERVED = new Set(['all', 'any', 'in', 'out', 'on', 'from', 'to', 'port', 'proto', 'pass', 'block', 'quick', 'log', 'set', 'table', 'scrub', 'nat', 'rdr', 'binat', 'inet', 'inet6', 'self', 'keep', 'state', 'label', 'tag', 'flags', 'user', 'group']);
+
+/**
+ * A PF firewall: renders `/etc/pf.conf` on every target host and turns pf (and pflog, when a
+ * rule logs) on in rc.conf. The file holds, in pfctl's order: the macros (external interface,
+ * ICMP types), the tables, the options, normalization, then the filter rules — the default policy,
+ * the rules other constructs imply (CARP, HAProxy frontends, ICMP/ICMPv6, SSH allow-list,
+ * pfsync), each with a comment naming the construct that implied it, and the user's rules in the
+ * order they were added.
+ */
+export class PfRuleset extends Construct {
+  /** The hosts that get this ruleset. */
+  public readonly target: ITargetHosts;
+  /** The external interface. */
+  public readonly externalInterface: string;
+  private readonly props: PfRulesetProps;
+  private readonly extMacro: string;
+  private readonly syncMacro: string;
+  private readonly tableList: PfTable[] = [];
+  private readonly ruleList: PfRule[] = [];
+  private readonly sshPrefixes: IpPrefix[] = [];
+
+  constructor(scope: Construct, id: string, props: PfRulesetProps) {
+    super(scope, id);
+    this.props = props;
+    this.target = props.target;
+    this.externalInterface = props.externalInterface;
+    this.extMacro = props.externalInterfaceMacro ?? 'ext_if';
+    this.syncMacro = props.pfsync?.macro ?? 'sync_if';
+    this.checkProps();
+    addPrepare(this, () => this.prepare());
+    Diagnostics.addValidation(this, (r) => this.validateTree(r));
+  }
+
+  /** The hosts that get this ruleset (the target's hosts). */
+  public get hosts(): FreeBsdHost[] {
+    return this.target && typeof this.target === 'object' ? this.target.targetHosts : [];
+  }
+
+  /** The tables, in the order added. */
+  public get tables(): PfTable[] {
+    return [...this.tableList];
+  }
+
+  /** The user rules, in the order added. */
+  public get rules(): PfRule[] {
+    return [...this.ruleList];
+  }
+
+  /**
+   * Adds a table (`table <id> { … }`); refer to it in rules with `PfAddress.table(table)`.
+   * @param id the table name in pf.conf
+   */
+  public addTable(id: string, props: PfTableProps): PfTable {
+    const t = new PfTable(this, id, props);
+    this.tableList.push(t);
+    return t;
+  }
+
+  /**
+   * Adds a rule after every rule added before (in PF the order is meaning: the last matching
+   * rule wins, unless one is quick).
+   * @param id the rule's construct id (its path is the rule's comment and names it in errors)
+   */
+  public addRule(id: string, props: PfRuleProps): PfRule {
+    const r = new PfRule(this, id, props);
+    this.ruleList.push(r);
+    Diagnostics.addValidation(r, (report) => this.validateRule(r, report));
+    return r;
+  }
+
+  /** Whether any rule of this ruleset logs (then pflog is enabled). */
+  public get logs(): boolean {
+    const defaultLogs = (this.props.defaultBlockIn ?? true) && (this.props.logBlocked ?? true);
+    return defaultLogs || this.ruleList.some((r) => r.logs);
+  }
+
+  /** @internal The model of `host`'s pf.conf. */
+  public _model(host: FreeBsdHost): PfConfModel {
+    const p = this.props;
+    const path = this.node.path;
+    const macros: PfMacroModel[] = [{ name: this.extMacro, value: this.externalInterface }];
+    if (p.pfsync) macros.push({ name: this.syncMacro, value: p.pfsync.interface });
+    const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : p.pfsync && name === p.pfsync.interface ? `$${this.syncMacro}` : name);
+    const rule = (r: Partial<PfRuleModel> & Pick<PfRuleModel, 'action' | 'comment'>): PfRuleModel => ({
+      log: false, quick: false, interfaces: [], protocols: [], from: [], fromPorts: [], to: [], toPorts: [], icmpTypes: [], icmp6Types: [], ...r,
+    });
+    const filter: PfRuleModel[] = [];
+
+    // Default policy.
+    if (p.defaultBlockIn ?? true) filter.push(rule({ action: 'block', direction: 'in', log: p.logBlocked ?? true, comment: `${path}: default policy` }));
+    if (p.passOut ?? true) filter.push(rule({ action: 'pass', direction: 'out', comment: `${path}: default policy` }));
+
+    // CARP of every cluster the host is a member of: in and out, before anything else can block it.
+    if (p.allowCarp ?? true) {
+      for (const c of this.clustersOf(host)) {
+        const vhids = c.vips.map((v) => v.vhid).join(', ');
+        filter.push(rule({
+          action: 'pass', quick: true, interfaces: [spell(c.interfaceName)], protocols: ['carp'],
+          state: { kind: 'keep', options: ['no-sync'] },
+          comment: `${c.node.path}: CARP${vhids ? ` (vhid ${vhids})` : ''} must pass in and out`,
+        }));
+      }
+    }
+    if (p.pfsync) {
+      filter.push(rule({
+        action: 'pass', quick: true, interfaces: [`$${this.syncMacro}`], protocols: ['pfsync'],
+        state: { kind: 'keep', options: ['no-sync'] }, comment: `${path}: pfsync state synchronisation`,
+      }));
+    }
+
+    // ICMP and ICMPv6.
+    if ((p.allowIcmp ?? true) && host.interfaces.some((i) => i.ipv4)) {
+      macros.push({ name: 'icmp_types', value: typeList(p.icmpTypes ?? DEFAULT_ICMP_TYPES) });
+      filter.push(rule({ action: 'pass', direction: 'in', af: 'inet', protocols: ['icmp'], icmpTypes: ['$icmp_types'], comment: `${path}: ping and ICMP errors` }));
+    }
+    if ((p.allowIcmp6 ?? true) && host.hasIpv6) {
+      macros.push({ name: 'icmp6_types', value: typeList(p.icmp6Types ?? DEFAULT_ICMP6_TYPES) });
+      filter.push(rule({
+        action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['$icmp6_types'],
+        comment: `${host.node.path}: has IPv6, which needs neighbour and router discovery and toobig`,
+      }));
+    }
+
+    // SSH allow-list.
+    if (this.sshPrefixes.length > 0) {
+      const fams = new Set(this.sshPrefixes.map((x) => x.family));
+      filter.push(rule({
+        action: 'pass', direction: 'in', interfaces: [`$${this.extMacro}`], af: fams.size === 1 ? [...fams][0] : undefined,
+        protocols: ['tcp'], from: this.sshPrefixes.map(prefixText), toPorts: [{ from: p.sshPort ?? 22 }],
+        comment: `${path}: SSH allow-list`,
+      }));
+    }
+
+    // What services on this host need.
+    if (p.allowServices ?? true) {
+      for (const o of pfOpeningsFor(host)) {
+        const ports = [...new Set(o.ports())].sort((a, b) => a - b);
+        if (ports.length === 0) continue;
+        filter.push(rule({
+          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.sources ? o.sources() : [], to: [...new Set(o.addresses())],
+          toPorts: ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.description}`,
+        }));
+      }
+    }
+
+    // The user's rules, in their order.
+    for (const r of this.ruleList) filter.push(r._toModel({ spellInterface: spell }));
+
+    const options = [{ text: `block-policy ${p.blockPolicy ?? PfBlockPolicy.DROP}` }];
+    const skip = p.skipInterfaces ?? ['lo'];
+    if (skip.length > 0) options.push({ text: `skip on ${skip.length === 1 ? skip[0] : `{ ${skip.join(', ')} }`}` });
+    return {
+      macros,
+      tables: this.tableList.map((t) => ({ name: t.tableName, persist: t.persist, const: t.isConst, addresses: t.addresses, comment: t.node.path })),
+      options,
+      normalization: (p.scrub ?? true) ? [{ text: 'scrub in all' }] : [],
+      queueing: [],
+      translation: [],
+      filter,
+    };
+  }
+
+  private clustersOf(host: FreeBsdHost): CarpCluster[] {
+    return host.node.root.node.findAll().filter((c): c is CarpCluster => c instanceof CarpCluster && c.members.includes(host));
+  }
+
+  private prepare(): void {
+    for (const host of this.hosts) {
+      host._addRenderedFile(this, '/etc/pf.conf', () => renderPfConf(this._model(host), generatedHeader(this.node.path)));
+      host.rcConf.set('pf_enable', 'YES', this);
+      if (this.logs) host.rcConf.set('pflog_enable', 'YES', this);
+    }
+  }
+
+  private checkProps(): void {
+    const p = this.props;
+    const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
+    if (!p.target || typeof p.target !== 'object' || !Array.isArray(p.target.targetHosts)) {
+      err('target must be a host or a cluster', String(p.target), 'a FreeBsdHost or a CarpCluster');
+    }
+    if (typeof p.externalInterface !== 'string' || !INTERFACE_NAME.test(p.externalInterface)) {
+      err('externalInterface is not a valid interface name', String(p.externalInterface), INTERFACE_NAME_ALLOWED);
+    }
+    for (const [what, m] of [['externalInterfaceMacro', this.extMacro], ['pfsync.macro', this.syncMacro]] as const) {
+      if (!MACRO_NAME.test(m) || PF_RESERVED.has(m) || m === 'icmp_types' || m === 'icmp6_types') {
+        err(`${what} is not a valid macro name`, m, 'a letter, then letters, digits or _, not a pf keyword nor icmp_types/icmp6_types');
+      }
+    }
+    if (p.pfsync && this.syncMacro === this.extMacro) err('pfsync.macro is the same as externalInterfaceMacro', this.syncMacro, 'two different macro names');
+    if (p.blockPolicy !== undefined && !Object.values(PfBlockPolicy).includes(p.blockPolicy)) {
+      err('blockPolicy is not valid', String(p.blockPolicy), 'PfBlockPolicy.DROP or PfBlockPolicy.RETURN');
+    }
+    for (const s of p.skipInterfaces ?? []) {
+      if (typeof s !== 'string' || !INTERFACE_NAME.test(s)) err('skipInterfaces holds an invalid interface name', String(s), INTERFACE_NAME_ALLOWED);
+    }
+    for (const text of p.sshFrom ?? []) {
+      const r = Diagnostics.tryParse(this, 'sshFrom', () => IpPrefix.parse(text));
+      if (r) this.sshPrefixes.push(r);
+    }
+    if (p.sshFrom !== undefined && p.sshFrom.length === 0) err('sshFrom is empty', '[]', 'at least one prefix, or leave sshFrom out');
+    if (p.sshPort !== undefined && (!Number.isInteger(p.sshPort) || p.sshPort < 1 || p.sshPort > 65535)) {
+      err('sshPort must be an integer from 1 to 65535', String(p.sshPort), 'a port number 1–65535');
+    }
+    for (const t of p.icmpTypes ?? []) {
+      if (!ICMP_TYPE_NAMES.includes(t)) err('icmpTypes holds a name that is not an IPv4 ICMP type of pfctl', String(t), ICMP_TYPE_NAMES.join(', '));
+    }
+    for (const t of p.icmp6Types ?? []) {
+      if (!ICMP6_TYPE_NAMES.includes(t)) err('icmp6Types holds a name that is not an ICMPv6 type of pfctl', String(t), ICMP6_TYPE_NAMES.join(', '));
+    }
+    if (p.icmpTypes !== undefined && p.icmpTypes.length === 0) err('icmpTypes is empty', '[]', 'at least one type, or allowIcmp: false');
+    if (p.icmp6Types !== undefined && p.icmp6Types.length === 0) err('icmp6Types is empty', '[]', 'at least one type, or allowIcmp6: false');
+    if (p.pfsync) {
+      if (typeof p.pfsync.interface !== 'string' || !INTERFACE_NAME.test(p.pfsync.interface)) {
+        err('pfsync.interface is not a valid interface name', String(p.pfsync.interface), INTERFACE_NAME_ALLOWED);
+      } else if (p.pfsync.interface === p.externalInterface) {
+        Diagnostics.warning(this, 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', {
+          value: p.pfsync.interface, allowed: 'a dedicated link or crossover interface',
+        });
+      }
+    }
+  }
+
+  private validateTree(report: IReporter): void {
+    const p = this.props;
+    for (const host of this.hosts) {
+      if (!host.findInterface(this.externalInterface)) {
+        report.error(`externalInterface ${this.externalInterface} does not exist on ${host.node.path}`, {
+          value: this.externalInterface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
+        });
+      }
+      if (p.pfsync && !host.findInterface(p.pfsync.interface)) {
+        report.error(`pfsync.interface ${p.pfsync.interface} does not exist on ${host.node.path}`, {
+          value: p.pfsync.interface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
+        });
+      }
+      if (host.hasIpv6 && (p.defaultBlockIn ?? true) && !this.passesNeighbourDiscovery()) {
+        report.error(`${host.node.path} has IPv6 but no rule passes ICMPv6 neighbour discovery (neighbrsol, neighbradv): IPv6 stops working and a CARP takeover is never announced`, {
+          value: (p.allowIcmp6 ?? true) ? `icmp6Types: ${(p.icmp6Types ?? []).join(', ')}` : 'allowIcmp6: false',
+          allowed: 'allowIcmp6 with neighbrsol and neighbradv in icmp6Types, or a rule of your own passing them in',
+        });
+      }
+    }
+    if ((p.defaultBlockIn ?? true) && !this.passesManagement()) {
+      report.warning(`The default policy blocks everything inbound and no rule passes SSH (tcp port ${p.sshPort ?? 22}): loading this ruleset locks you out`, {
+        value: 'no sshFrom and no pass rule for the SSH port', allowed: 'sshFrom: [prefixes], or a rule passing tcp to the SSH port',
+      });
+    }
+  }
+
+  private passesNeighbourDiscovery(): boolean {
+    const p = this.props;
+    const covered = new Set<string>();
+    if (p.allowIcmp6 ?? true) for (const t of p.icmp6Types ?? DEFAULT_ICMP6_TYPES) covered.add(t);
+    for (const r of this.ruleList) for (const t of r._passesInIcmp6() ?? []) covered.add(t);
+    return covered.has('*') || ICMP6_ND_TYPES.every((t) => covered.has(t));
+  }
+
+  private passesManagement(): boolean {
+    const port = this.props.sshPort ?? 22;
+    if (this.sshPrefixes.length > 0) return true;
+    if (this.ruleList.some((r) => r._passesInTcpPort(port))) return true;
+    return this.hosts.some((h) => pfOpeningsFor(h).some((o) => o.protocol === 'tcp' && o.ports().includes(port)));
+  }
+
+  private validateRule(r: PfRule, report: IReporter): void {
+    const name = r.props.interface;
+    if (name === undefined) return;
+    for (const host of this.hosts) {
+      if (!host.findInterface(name)) {
+        report.error(`Rule interface ${name} does not exist on ${host.node.path}`, {
+          value: name, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
+        });
+      }
+    }
+  }
+}
+
+function typeList(types: readonly string[]): string {
+  const uniq = [...new Set(types)];
+  return uniq.length === 1 ? uniq[0] : `{ ${uniq.join(', ')} }`;
+}
+
+function prefixText(p: IpPrefix): string {
+  return p.prefixLength === (p.family === AddressFamily.IPV4 ? 32 : 128) ? p.networkAddress : p.toString();
+}
