@@ -247,7 +247,18 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     };
     add(this.rcConf, '/etc/rc.conf', FileTarget.HOST);
     add(this.sysctlConf, '/etc/sysctl.conf', FileTarget.HOST);
-    add(this.loaderConf, '/boot/loader.conf', this.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST);
+    if (this.vnetJail && !this.loaderConf.isEmpty) {
+      kv.push({
+        path: '/boot/loader.conf',
+        owner: this,
+        render: () => `# VNET jail ${this.hostname}: a jail cannot load kernel modules; install these lines on the jail's host.\n${this.loaderConf._render()}`,
+        mode: 0o644,
+        secret: false,
+        target: FileTarget.JAIL_HOST,
+      });
+    } else {
+      add(this.loaderConf, '/boot/loader.conf', FileTarget.HOST);
+    }
     return [...kv, ...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 

@@ -165,9 +165,10 @@ export class KeyValueConf {
       } catch {
         v = undefined; // a lazy value that cannot be computed is reported by its owner
       }
-      if (v !== undefined) {
+      // Secret values are checked by their owner (which never shows them); everything else here.
+      if (v !== undefined && !e.secret) {
         const p = valueProblem(this.format, v);
-        if (p) report.error(`${this.format} value of ${e.key}: ${p.message} (set by ${e.owner.node.path})`, { value: e.secret ? '<redacted>' : v, allowed: p.allowed });
+        if (p) report.error(`${this.format} value of ${e.key}: ${p.message} (set by ${e.owner.node.path})`, { value: v, allowed: p.allowed });
       }
       const list = byKey.get(e.key) ?? [];
       list.push({ e, v });
