@@ -203,6 +203,7 @@ function renderFrontend(fe: FrontendModel): string[] {
   const out = [`frontend ${quoteWord(fe.name)}`];
   for (const b of [...fe.binds].sort(compareBinds)) out.push(renderBind(b));
   if (fe.maxconn !== undefined) out.push(line('maxconn', fe.maxconn));
+  if (fe.forwardedHeaders) out.push(line('option', 'forwardfor'));
   const plan = planRoutes(fe.routes);
   out.push(...plan.acls);
   // http-request rules, in the order HAProxy evaluates them: leave plain HTTP first.

@@ -1,0 +1,493 @@
+import { Construct } from 'constructs';
+import { Diagnostics, IReporter } from '../core/diagnostics';
+import { FreeBsdHost, ITargetHosts } from '../core/host';
+import { addPrepare } from '../core/lifecycle';
+import { generatedHeader } from '../core/private/header';
+import { Secret } from '../core/secret';
+import { CarpCluster } from '../carp/carp-cluster';
+import { IpAddress } from '../net/address';
+import { Duration } from '../net/duration';
+import { HaproxyBackend, HaproxyBackendProps } from './backend';
+import { HaproxyFrontend, HaproxyFrontendProps } from './frontend';
+import { HaproxyConfModel, PeersModel, StatsPageModel } from './model';
+import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { renderHaproxyConf } from './render';
+import { TlsProfile } from './tls-profile';
+
+/** Timeouts of the `defaults` section. */
+export interface HaproxyTimeouts {
+  /**
+   * Time to establish a connection to a server.
+   * @default Duration.seconds(5)
+   */
+  readonly connect?: Duration;
+  /**
+   * Client inactivity.
+   * @default Duration.seconds(30)
+   */
+  readonly client?: Duration;
+  /**
+   * Server inactivity.
+   * @default Duration.seconds(30)
+   */
+  readonly server?: Duration;
+  /**
+   * Time to receive a whole request head (slowloris guard).
+   * @default Duration.seconds(10)
+   */
+  readonly httpRequest?: Duration;
+  /**
+   * Idle time between two requests of a keep-alive connection.
+   * @default Duration.seconds(10)
+   */
+  readonly httpKeepAlive?: Duration;
+  /**
+   * Time a request may wait for a free server slot.
+   * @default Duration.seconds(30)
+   */
+  readonly queue?: Duration;
+  /**
+   * Inactivity of tunnels (WebSocket, CONNECT).
+   * @default Duration.hours(1)
+   */
+  readonly tunnel?: Duration;
+  /**
+   * Extra time a health check may take to answer once connected.
+   * @default Duration.seconds(5)
+   */
+  readonly check?: Duration;
+}
+
+/** Where the stats page listens on each host. */
+export enum StatsAddress {
+  /** The host's management address (its own address, never a VIP). */
+  MANAGEMENT = 'management',
+  /** 127.0.0.1 only (reach it through an ssh tunnel). */
+  LOOPBACK = 'loopback',
+}
+
+/** The stats page (a `listen` section with `stats enable`). */
+export interface HaproxyStatsPageProps {
+  /** The user name of the basic-auth login. */
+  readonly user: string;
+  /** The password (the haproxy.conf is then written 0600 and marked secret). */
+  readonly password: Secret;
+  /**
+   * The port.
+   * @default 8404
+   */
+  readonly port?: number;
+  /**
+   * Where it listens on each host.
+   * @default StatsAddress.MANAGEMENT
+   */
+  readonly address?: StatsAddress;
+  /**
+   * The URL path.
+   * @default '/stats'
+   */
+  readonly uri?: string;
+  /**
+   * Auto-refresh of the page.
+   * @default Duration.seconds(10)
+   */
+  readonly refresh?: Duration;
+  /**
+   * Allow drain/maintenance actions from the page (`stats admin`).
+   * @default false
+   */
+  readonly admin?: boolean;
+}
+
+/** Stick-table synchronisation between the members (a `peers` section). */
+export interface HaproxyPeersProps {
+  /**
+   * The section's name.
+   * @default 'members'
+   */
+  readonly name?: string;
+  /**
+   * The TCP port peers talk on (the firewall must pass it between the members).
+   * @default 10000
+   */
+  readonly port?: number;
+}
+
+/** Properties of an HAProxy service. */
+export interface HaproxyProps {
+  /** Where it runs: a cluster (every member gets the same config) or one host. */
+  readonly target: ITargetHosts;
+  /**
+   * TLS defaults.
+   * @default TlsProfile.intermediate()
+   */
+  readonly tlsProfile?: TlsProfile;
+  /**
+   * Global connection limit.
+   * @default 4096
+   */
+  readonly maxconn?: number;
+  /**
+   * The user HAProxy drops to after binding.
+   * @default 'www'
+   */
+  readonly user?: string;
+  /**
+   * The group HAProxy drops to.
+   * @default 'www'
+   */
+  readonly group?: string;
+  /**
+   * The chroot directory; empty string for none. With a chroot, logging goes to
+   * `/var/run/log` inside it, and rc.conf gets `altlog_proglist="haproxy"` and
+   * `haproxy_chrootdir`, so that FreeBSD's syslogd opens that socket (the directory
+   * `<chroot>/var/run` must exist).
+   * @default '/var/haproxy'
+   */
+  readonly chroot?: string;
+  /**
+   * Syslog facility.
+   * @default 'local0'
+   */
+  readonly logFacility?: string;
+  /**
+   * Highest syslog level sent.
+   * @default 'info'
+   */
+  readonly logLevel?: string;
+  /**
+   * Timeouts of the `defaults` section.
+   * @default - see HaproxyTimeouts
+   */
+  readonly timeouts?: HaproxyTimeouts;
+  /**
+   * Connection retries to a server (`retries`).
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Where the config goes (the rc script's `haproxy_config` default).
+   * @default '/usr/local/etc/haproxy.conf'
+   */
+  readonly configPath?: string;
+}
+
+const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit', 'alert', 'cron2',
+  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'];
+
+/**
+ * HAProxy as a TLS-terminating reverse proxy on a cluster (or one host): renders
+ * /usr/local/etc/haproxy.conf on every target host and sets `haproxy_enable="YES"`.
+ *
+ * Add frontends (`addFrontend`) that bind to the cluster's VIPs and route by Host to backends
+ * (`addBackend`). Every member gets the same config, so a failover only moves the VIP.
+ */
+export class Haproxy extends Construct {
+  /** The hosts that run this HAProxy. */
+  public readonly target: ITargetHosts;
+  /** The TLS profile. */
+  public readonly tlsProfile: TlsProfile;
+  /** Where the config goes on each host. */
+  public readonly configPath: string;
+  private readonly props: HaproxyProps;
+  private readonly frontendList: HaproxyFrontend[] = [];
+  private readonly backendList: HaproxyBackend[] = [];
+  private statsProps?: HaproxyStatsPageProps;
+  private peersProps?: HaproxyPeersProps;
+  private readonly localPeerNames = new Map<FreeBsdHost, string>();
+
+  constructor(scope: Construct, id: string, props: HaproxyProps) {
+    super(scope, id);
+    this.props = props;
+    this.target = props.target;
+    this.tlsProfile = props.tlsProfile ?? TlsProfile.intermediate();
+    this.configPath = props.configPath ?? '/usr/local/etc/haproxy.conf';
+
+    if (!props.target || !Array.isArray((props.target as ITargetHosts).targetHosts)) {
+      Diagnostics.error(this, 'target must be a FreeBsdHost or a CarpCluster', { value: String(props.target), allowed: 'a FreeBsdHost or a CarpCluster' });
+    }
+    const int = (what: string, n: number | undefined, min: number, max: number) => {
+      if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max)) {
+        Diagnostics.error(this, `${what} must be an integer from ${min} to ${max}`, { value: String(n), allowed: `${min}–${max}` });
+      }
+    };
+    int('maxconn', props.maxconn, 1, 10_000_000);
+    int('retries', props.retries, 0, 100);
+    for (const [what, v] of [['user', props.user], ['group', props.group]] as const) {
+      if (v !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(v)) {
+        Diagnostics.error(this, `${what} is not a valid name`, { value: String(v), allowed: 'a FreeBSD user/group name such as www' });
+      }
+    }
+    if (props.chroot !== undefined && props.chroot !== '' && !/^\/[A-Za-z0-9._+@\/-]*$/.test(props.chroot)) {
+      Diagnostics.error(this, 'chroot must be an absolute path (or empty for none)', { value: props.chroot, allowed: 'an absolute path such as /var/haproxy' });
+    }
+    if (props.logFacility !== undefined && !FACILITIES.includes(props.logFacility)) {
+      Diagnostics.error(this, 'logFacility is not a syslog facility', { value: props.logFacility, allowed: FACILITIES.join(', ') });
+    }
+    if (props.logLevel !== undefined && !LOG_LEVELS.includes(props.logLevel)) {
+      Diagnostics.error(this, 'logLevel is not a syslog level', { value: props.logLevel, allowed: LOG_LEVELS.join(', ') });
+    }
+    if (!/^\/[A-Za-z0-9._+@\/-]+$/.test(this.configPath)) {
+      Diagnostics.error(this, 'configPath must be an absolute path', { value: String(this.configPath), allowed: '/usr/local/etc/haproxy.conf' });
+    }
+
+    addPrepare(this, () => this.prepare());
+    Diagnostics.addValidation(this, (r) => this.validateTree(r));
+  }
+
+  /** The hosts this HAProxy runs on. */
+  public get hosts(): FreeBsdHost[] {
+    return this.target && Array.isArray(this.target.targetHosts) ? this.target.targetHosts : [];
+  }
+
+  /** The frontends, in the order added. */
+  public get frontends(): HaproxyFrontend[] {
+    return [...this.frontendList];
+  }
+
+  /** The backends, in the order added. */
+  public get backends(): HaproxyBackend[] {
+    return [...this.backendList];
+  }
+
+  /** The chroot directory, or undefined for none. */
+  public get chroot(): string | undefined {
+    const c = this.props.chroot ?? '/var/haproxy';
+    return c === '' ? undefined : c;
+  }
+
+  /** Adds a frontend. */
+  public addFrontend(id: string, props: HaproxyFrontendProps = {}): HaproxyFrontend {
+    const f = new HaproxyFrontend(this, id, props);
+    this.frontendList.push(f);
+    return f;
+  }
+
+  /** Adds a backend; add its servers with `backend.addServer()`. */
+  public addBackend(id: string, props: HaproxyBackendProps = {}): HaproxyBackend {
+    const b = new HaproxyBackend(this, id, props);
+    this.backendList.push(b);
+    Diagnostics.addValidation(b, (r) => {
+      if (!this.frontendList.some((f) => f.backends.includes(b))) {
+        r.error('Backend is not used by any frontend', { value: b.name, allowed: 'a route or default backend of a frontend pointing to it, or remove it' });
+      }
+    });
+    return b;
+  }
+
+  /** Adds the stats page, on each host's own address (never a VIP). */
+  public addStatsPage(props: HaproxyStatsPageProps): void {
+    if (this.statsProps) Diagnostics.error(this, 'The stats page is added twice', { value: 'addStatsPage', allowed: 'once' });
+    this.statsProps = props;
+    if (typeof props.user !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(props.user)) {
+      Diagnostics.error(this, 'Stats user name is not valid', { value: String(props.user), allowed: 'letters, digits, . _ - (no colon)' });
+    }
+    if (!(props.password instanceof Secret)) {
+      Diagnostics.error(this, 'Stats password must be a Secret', { value: typeof props.password, allowed: 'Secret.fromEnv / fromFile / fromLiteral' });
+    }
+    if (props.port !== undefined && !isPort(props.port)) {
+      Diagnostics.error(this, 'Stats port must be an integer from 1 to 65535', { value: String(props.port), allowed: '1–65535' });
+    }
+    if (props.uri !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(props.uri)) {
+      Diagnostics.error(this, 'Stats uri must be a plain absolute path', { value: String(props.uri), allowed: 'e.g. /stats' });
+    }
+  }
+
+  /**
+   * Adds a `peers` section listing every target host (by hostname, at its management address)
+   * and sets each host's `localpeer` to its own hostname, so stick tables are shared between
+   * the members.
+   */
+  public enablePeers(props: HaproxyPeersProps = {}): void {
+    this.peersProps = props;
+    if (props.name !== undefined && !HAPROXY_NAME.test(props.name)) {
+      Diagnostics.error(this, 'Peers section name is not a valid HAProxy identifier', { value: String(props.name), allowed: HAPROXY_NAME_ALLOWED });
+    }
+    if (props.port !== undefined && !isPort(props.port)) {
+      Diagnostics.error(this, 'Peers port must be an integer from 1 to 65535', { value: String(props.port), allowed: '1–65535' });
+    }
+  }
+
+  /**
+   * Sets the local peer name of one host (`localpeer`).
+   * @default - the host's hostname
+   */
+  public setLocalPeerName(host: FreeBsdHost, name: string): void {
+    if (!HAPROXY_NAME.test(name)) {
+      Diagnostics.error(this, 'Local peer name is not a valid HAProxy identifier', { value: String(name), allowed: HAPROXY_NAME_ALLOWED });
+    }
+    this.localPeerNames.set(host, name);
+  }
+
+  /** The TCP port of the peers section, if enabled. */
+  public get peersPort(): number | undefined {
+    return this.peersProps ? this.peersProps.port ?? 10000 : undefined;
+  }
+
+  private prepare(): void {
+    for (const host of this.hosts) {
+      host.rcConf.set('haproxy_enable', 'YES', this);
+      if (this.chroot) {
+        host.rcConf.set('altlog_proglist', 'haproxy', this);
+        host.rcConf.set('haproxy_chrootdir', this.chroot, this);
+      }
+      host._addRenderedFile(this, this.configPath, () => this.renderFor(host), {
+        mode: this.statsProps ? 0o600 : 0o644,
+        secret: this.statsProps !== undefined,
+      });
+    }
+  }
+
+  /** Renders the haproxy.conf of one target host. */
+  public renderFor(host: FreeBsdHost): string {
+    return renderHaproxyConf(this._modelFor(host), generatedHeader(this.node.path));
+  }
+
+  /** @internal The model of one host's haproxy.conf. */
+  public _modelFor(host: FreeBsdHost): HaproxyConfModel {
+    const t = this.props.timeouts ?? {};
+    const ms = (d: Duration | undefined, def: Duration) => (d ?? def).toMilliseconds();
+    return {
+      global: {
+        maxconn: this.props.maxconn ?? 4096,
+        user: this.props.user ?? 'www',
+        group: this.props.group ?? 'www',
+        chroot: this.chroot,
+        logs: [{ address: '/var/run/log', facility: this.props.logFacility ?? 'local0', level: this.props.logLevel ?? 'info' }],
+        statsSocket: { path: '/var/run/haproxy.sock', mode: '600', level: 'admin', exposeFdListeners: true },
+        statsTimeoutMs: 30_000,
+        localPeer: this.peersProps ? this.localPeerName(host) : undefined,
+        tls: this.tlsProfile._model(),
+      },
+      defaults: {
+        timeouts: {
+          connect: ms(t.connect, Duration.seconds(5)),
+          client: ms(t.client, Duration.seconds(30)),
+          server: ms(t.server, Duration.seconds(30)),
+          httpRequest: ms(t.httpRequest, Duration.seconds(10)),
+          httpKeepAlive: ms(t.httpKeepAlive, Duration.seconds(10)),
+          queue: ms(t.queue, Duration.seconds(30)),
+          tunnel: ms(t.tunnel, Duration.hours(1)),
+          check: ms(t.check, Duration.seconds(5)),
+        },
+        retries: this.props.retries ?? 3,
+        forwardFor: false,
+        redispatch: true,
+      },
+      frontends: this.frontendList.map((f) => f._model()),
+      backends: this.backendList.map((b) => b._model()),
+      stats: this.statsModel(host),
+      peers: this.peersModel(),
+    };
+  }
+
+  private localPeerName(host: FreeBsdHost): string {
+    return this.localPeerNames.get(host) ?? host.hostname;
+  }
+
+  private statsAddress(host: FreeBsdHost): IpAddress | undefined {
+    if (!this.statsProps) return undefined;
+    if (this.statsProps.address === StatsAddress.LOOPBACK) return IpAddress.parse('127.0.0.1');
+    return IpAddress._tryParse(host.managementAddress);
+  }
+
+  private statsModel(host: FreeBsdHost): StatsPageModel | undefined {
+    const s = this.statsProps;
+    if (!s) return undefined;
+    const addr = this.statsAddress(host);
+    const resolved = s.password instanceof Secret ? s.password._resolve() : {};
+    return {
+      name: 'stats',
+      binds: addr ? [{ address: addr.text, ipv6: !addr.isIpv4, port: s.port ?? 8404 }] : [],
+      uri: s.uri ?? '/stats',
+      refreshMs: (s.refresh ?? Duration.seconds(10)).toMilliseconds(),
+      user: s.user,
+      password: resolved.value ?? '',
+      admin: s.admin ?? false,
+    };
+  }
+
+  private peersModel(): PeersModel | undefined {
+    if (!this.peersProps) return undefined;
+    const port = this.peersPort!;
+    return {
+      name: this.peersProps.name ?? 'members',
+      peers: this.hosts.map((h) => {
+        const a = IpAddress._tryParse(h.managementAddress);
+        return { name: this.localPeerName(h), address: a ? a.text : h.managementAddress, ipv6: a ? !a.isIpv4 : false, port };
+      }),
+    };
+  }
+
+  private validateTree(r: IReporter): void {
+    const hosts = this.hosts;
+    if (hosts.length === 0) r.error('HAProxy has no target host', { value: String(this.target), allowed: 'a FreeBsdHost or a CarpCluster with members' });
+    if (this.frontendList.length === 0) r.warning('HAProxy has no frontend: it listens on nothing', { value: this.node.id });
+    this.checkUniqueNames(r);
+
+    for (const f of this.frontendList) {
+      for (const b of f.backends) {
+        if (b.node.scope !== this) {
+          r.error(`Frontend ${f.name} routes to ${b.node.path}, a backend of another HAProxy`, { value: b.node.path, allowed: `backends of ${this.node.path} (haproxy.addBackend)` });
+        }
+      }
+      for (const vip of f.vips) {
+        if (!(vip.cluster instanceof CarpCluster) || hosts.some((h) => !vip.cluster.members.includes(h))) {
+          r.error(`Frontend ${f.name} binds VIP ${vip.node.path}, which belongs to another cluster`, { value: vip.node.path, allowed: `VIPs of the cluster this HAProxy runs on (${this.target?.node?.path})` });
+        }
+      }
+    }
+    // No two listeners on the same address and port (frontends, and the stats page per host).
+    const owners = new Map<string, string>();
+    for (const f of this.frontendList) {
+      for (const b of f._binds()) {
+        const key = b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`;
+        const prev = owners.get(key);
+        if (prev && prev !== f.node.path) {
+          r.error(`Frontends ${prev} and ${f.node.path} both bind ${key}`, { value: key, allowed: 'each address and port in one frontend' });
+        } else owners.set(key, f.node.path);
+      }
+    }
+    if (this.statsProps) {
+      const port = this.statsProps.port ?? 8404;
+      for (const h of hosts) {
+        const a = this.statsAddress(h);
+        if (!a) {
+          r.error(`The stats page needs an IP address on ${h.node.path}: its management address is not one`, { value: h.managementAddress, allowed: 'a host with an interface address, or StatsAddress.LOOPBACK' });
+          continue;
+        }
+        const key = a.isIpv4 ? `${a.text}:${port}` : `[${a.text}]:${port}`;
+        const prev = owners.get(key);
+        if (prev) r.error(`The stats page and ${prev} both bind ${key}`, { value: key, allowed: 'another stats port' });
+      }
+      const p = this.statsProps.password instanceof Secret ? this.statsProps.password._resolve() : {};
+      if (p.problem) r.error(`Stats password: ${p.problem}`, { value: this.statsProps.password.describe?.() ?? '<secret>' });
+      else if (p.value !== undefined && /[\x00-\x1f\x7f]/.test(p.value)) r.error('Stats password contains a control character', { value: '<redacted>', allowed: 'printable characters' });
+    }
+    if (this.peersProps) {
+      for (const h of hosts) {
+        if (!IpAddress._tryParse(h.managementAddress)) {
+          r.error(`Peers need an IP address for ${h.node.path}: its management address is not one`, { value: h.managementAddress, allowed: 'a host with an interface address or an IP managementAddress' });
+        }
+        if (!HAPROXY_NAME.test(this.localPeerName(h))) {
+          r.error(`Peer name of ${h.node.path} is not a valid HAProxy identifier`, { value: this.localPeerName(h), allowed: HAPROXY_NAME_ALLOWED });
+        }
+      }
+    }
+  }
+
+  private checkUniqueNames(r: IReporter): void {
+    const seen = new Map<string, string>();
+    const all: Array<{ name: string; path: string }> = [
+      ...this.frontendList.map((f) => ({ name: f.name, path: f.node.path })),
+      ...this.backendList.map((b) => ({ name: b.name, path: b.node.path })),
+    ];
+    if (this.statsProps) all.push({ name: 'stats', path: `${this.node.path} (stats page)` });
+    for (const x of all) {
+      const prev = seen.get(x.name);
+      if (prev) r.error(`Proxy name ${x.name} is used by both ${prev} and ${x.path}`, { value: x.name, allowed: 'unique names among frontends, backends and the stats page' });
+      else seen.set(x.name, x.path);
+    }
+  }
+}
