@@ -23,6 +23,11 @@ export interface DeployFile {
   readonly secret: boolean;
   /** Which check the target runs on the new file before it goes live. */
   readonly validator: DeployValidator;
+  /**
+   * Meant for a VNET jail's host (loader.conf, devd), not the jail: the play skips it with a
+   * message. Undefined means false.
+   */
+  readonly jailHost?: boolean;
 }
 
 /** An HTTP check run on the host after its services were reloaded. */
@@ -39,7 +44,7 @@ export interface DeployHost {
   readonly hostname: string;
   /** Address Ansible connects to (`ansible_host`). */
   readonly managementAddress: string;
-  /** A VNET jail: kernel modules and loader.conf belong to the jail's host. */
+  /** A VNET jail: kernel modules (carp) belong to the jail's host. */
   readonly vnetJail: boolean;
   /** Files in the order they are installed. */
   readonly files: readonly DeployFile[];

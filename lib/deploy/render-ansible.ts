@@ -131,8 +131,8 @@ interface ClusterPosition {
 /** One play that updates one host; `position` is set for cluster members. */
 function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPosition | undefined): Task {
   const member = position ? (host as DeployMember) : undefined;
-  const files = host.files.filter((f) => !(host.vnetJail && f.validator === 'loader'));
-  const skipped = host.files.filter((f) => host.vnetJail && f.validator === 'loader');
+  const files = host.files.filter((f) => !f.jailHost);
+  const skipped = host.files.filter((f) => f.jailHost);
   const hasPf = files.some((f) => f.validator === 'pf') || host.services.includes('pf');
   const hasHaproxy = host.services.includes('haproxy');
   const tasks: Task[] = [];
@@ -254,7 +254,7 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
   for (const f of skipped) {
     tasks.push({
       'name': `Leave ${f.path} to the jail host`,
-      'ansible.builtin.debug': { msg: `${host.hostname} is a VNET jail: ${f.path} belongs on the jail host, where it takes effect at boot.` },
+      'ansible.builtin.debug': { msg: `${host.hostname} is a VNET jail: install dist/${host.hostname}${f.path} on the jail's host (see manifest.json).` },
     });
   }
   if (host.packages.length > 0) {
