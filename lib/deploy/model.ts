@@ -56,6 +56,21 @@ export interface DeployHost {
   readonly haproxyStatsSocket?: string;
   /** Extra HTTP checks after the reload. */
   readonly httpChecks?: readonly DeployHttpCheck[];
+  /** Directories that must exist (root:wheel), e.g. HAProxy's chroot; created before the files. */
+  readonly directories?: readonly DeployDirectory[];
+  /**
+   * rc.d services restarted when rc.conf changes, because they read their rc.conf variables
+   * only at start (e.g. `syslogd` for `altlog_proglist`). Never networking.
+   */
+  readonly restartOnRcConfChange?: readonly string[];
+}
+
+/** A directory a host needs. */
+export interface DeployDirectory {
+  /** Absolute path. */
+  readonly path: string;
+  /** Mode, e.g. 0o755. */
+  readonly mode: number;
 }
 
 /** A cluster member: a host plus the interface carrying its CARP vhids. */

@@ -78,6 +78,13 @@ function checkModel(model: DeployModel): void {
   for (const c of model.clusters) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name)) throw new Error(`deploy model: bad group name ${c.name}`);
   }
+  for (const h of hosts) {
+    for (const svc of h.restartOnRcConfChange ?? []) {
+      if (!/^[a-z][a-z0-9_]*$/.test(svc) || ['netif', 'routing', 'sshd', 'pf'].includes(svc)) {
+        throw new Error(`deploy model: ${h.hostname} may not restart ${svc} on an rc.conf change`);
+      }
+    }
+  }
 }
 
 /**
@@ -166,6 +173,18 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
     }));
     checks.push(register);
   };
+  const dirs = host.directories ?? [];
+  if (dirs.length > 0) {
+    tasks.push({
+      'name': 'Compare directories (check mode)',
+      'ansible.builtin.file': dirArgs(),
+      'loop': dirs.map((d) => ({ path: d.path, mode: octal(d.mode) })),
+      'loop_control': { label: '{{ item.path }}' },
+      'check_mode': true,
+      'register': 'cdkbsd_check_dirs',
+    });
+    checks.push('cdkbsd_check_dirs');
+  }
   compare(files.filter((f) => !f.secret), 'cdkbsd_check_files', false);
   compare(files.filter((f) => f.secret), 'cdkbsd_check_secret_files', true);
   tasks.push({
@@ -263,6 +282,14 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
       'community.general.pkgng': { name: [...host.packages], state: 'present' },
     });
   }
+  if (dirs.length > 0) {
+    tasks.push({
+      'name': 'Create directories',
+      'ansible.builtin.file': dirArgs(),
+      'loop': dirs.map((d) => ({ path: d.path, mode: octal(d.mode) })),
+      'loop_control': { label: '{{ item.path }}' },
+    });
+  }
   const handlers = new Map<string, Task[]>();
   for (const f of files) {
     const notify = handlersFor(model, host, f, handlers);
@@ -319,6 +346,10 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
   if (handlers.size > 0) play.handlers = [...handlers.values()].flat();
   play.tasks = tasks;
   return play;
+}
+
+function dirArgs(): Record<string, unknown> {
+  return { path: '{{ item.path }}', state: 'directory', owner: 'root', group: 'wheel', mode: '{{ item.mode }}' };
 }
 
 function copyArgs(host: DeployHost, f: DeployFile, live: boolean): Record<string, unknown> {
@@ -382,7 +413,11 @@ function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handle
         'name': 'Restart devd',
         'ansible.builtin.service': { name: 'devd', state: 'restarted' },
       }]);
-    case 'rc.conf':
+    case 'rc.conf': {
+      const restarts = (host.restartOnRcConfChange ?? []).flatMap((svc) => add(`Restart ${svc}`, [{
+        'name': `Restart ${svc}`,
+        'ansible.builtin.service': { name: svc, state: 'restarted' },
+      }]));
       if (model.allowNetworkRestart) {
         return add('Restart networking', [
           {
@@ -400,7 +435,7 @@ function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handle
             'ansible.builtin.wait_for_connection': { delay: 5, timeout: 120 },
             'listen': 'Restart networking',
           },
-        ]);
+        ]).concat(restarts);
       }
       return add('Report rc.conf change', [{
         'name': 'Report rc.conf change',
@@ -408,7 +443,8 @@ function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handle
           msg: `${f.path} changed. Networking is not restarted over SSH: interface changes take effect at the next boot `
             + '(or run service netif restart && service routing restart from a console).',
         },
-      }]);
+      }]).concat(restarts);
+    }
     case 'loader':
       return add('Report loader.conf change', [{
         'name': 'Report loader.conf change',

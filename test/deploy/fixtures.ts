@@ -34,6 +34,8 @@ function member(hostname: string, address: string, jail: boolean): DeployMember 
     services: ['haproxy', 'pf'],
     packages: ['haproxy'],
     haproxyStatsSocket: '/var/run/haproxy.sock',
+    directories: [{ path: '/var/haproxy', mode: 0o755 }, { path: '/var/haproxy/var/run', mode: 0o755 }],
+    restartOnRcConfChange: ['syslogd'],
   };
 }
 

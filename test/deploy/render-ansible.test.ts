@@ -146,7 +146,7 @@ describe('CARP demotion', () => {
       expect(readOnly, `task "${t.name}" before the demotion must not change anything`).toBe(true);
     }
     const pending = named(tasks, 'Record whether this host has changes')[0]['ansible.builtin.set_fact'].cdkbsd_pending;
-    expect(pending).toBe('{{ cdkbsd_check_pkg.changed or cdkbsd_check_files.changed or cdkbsd_check_secret_files.changed }}');
+    expect(pending).toBe('{{ cdkbsd_check_pkg.changed or cdkbsd_check_dirs.changed or cdkbsd_check_files.changed or cdkbsd_check_secret_files.changed }}');
   });
 });
 
@@ -249,6 +249,21 @@ describe('services, modules, networking', () => {
     const jail = flatTasks(hostPlay(referenceModel({}, true), HOST1).tasks);
     expect(jail.some((t) => String(t['ansible.builtin.command']?.cmd).includes('kldload'))).toBe(false);
     expect(named(jail, 'Leave the carp module to the jail host')[0]['ansible.builtin.debug'].msg).toMatch(/VNET jail/);
+  });
+
+  test('directories (the HAProxy chroot) are created before the files; services reading rc.conf at start are restarted on change', () => {
+    const p = hostPlay(undefined, HOST2);
+    const tasks: Record<string, any>[] = p.tasks;
+    const create = named(tasks, 'Create directories')[0];
+    expect(create['ansible.builtin.file']).toMatchObject({ state: 'directory', owner: 'root', group: 'wheel' });
+    expect(create.loop).toEqual([{ path: '/var/haproxy', mode: '0755' }, { path: '/var/haproxy/var/run', mode: '0755' }]);
+    expect(tasks.indexOf(create)).toBeLessThan(tasks.findIndex((t) => String(t.name).startsWith('Install /')));
+    const rc = tasks.find((t) => t['ansible.builtin.copy']?.dest === '/etc/rc.conf' && !t.check_mode)!;
+    expect(rc.notify).toEqual(['Report rc.conf change', 'Restart syslogd']);
+    expect(p.handlers.find((h: any) => h.name === 'Restart syslogd')['ansible.builtin.service']).toEqual({ name: 'syslogd', state: 'restarted' });
+    const bad = referenceModel();
+    const m = { ...bad.clusters[0].members[0], restartOnRcConfChange: ['netif'] };
+    expect(() => renderPlaybook(referenceModel({ clusters: [{ name: 'carp', members: [m] }] }))).toThrow(/may not restart netif/);
   });
 
   test('networking is never restarted unless allowed; then netif and routing restart together, detached', () => {
