@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { availableParallelism } from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 
 /**
@@ -27,7 +28,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 const viz = require(workerData.vizEntry);
 const port = workerData.port;
-const signal = new Int32Array(workerData.signal);
+const done = new Int32Array(workerData.done);
 let instance;
 async function renderAll(dots) {
   const out = [];
@@ -51,8 +52,8 @@ parentPort.on('message', (dots) => {
     (results) => port.postMessage({ results }),
     (e) => port.postMessage({ fatal: String((e && e.stack) || e) }),
   ).finally(() => {
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
   });
 });
 `;
@@ -62,53 +63,82 @@ interface RenderResult {
   readonly error?: string;
 }
 
-interface Bridge {
+interface PoolWorker {
   readonly worker: Worker;
   readonly port: MessagePort;
-  readonly signal: Int32Array;
 }
 
-let bridge: Bridge | undefined;
+/** Worker threads, each with its own viz instance; they share one completion counter. */
+interface Pool {
+  readonly workers: PoolWorker[];
+  readonly done: Int32Array;
+}
 
-function startBridge(): Bridge {
+let pool: Pool | undefined;
+
+/** At most this many worker threads (each holds a Graphviz instance of ~20 MB). */
+const MAX_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+/** Below this many sources per extra worker, starting another worker costs more than it saves. */
+const SOURCES_PER_WORKER = 8;
+
+function startWorker(done: SharedArrayBuffer): PoolWorker {
   const { port1, port2 } = new MessageChannel();
-  const sab = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { vizEntry: vizEntry(), port: port2, signal: sab },
+    workerData: { vizEntry: vizEntry(), port: port2, done },
     transferList: [port2],
   });
   worker.unref();
   port1.unref();
-  return { worker, port: port1, signal: new Int32Array(sab) };
+  return { worker, port: port1 };
 }
 
-function stopBridge() {
-  if (bridge) {
-    void bridge.worker.terminate();
-    bridge.port.close();
-    bridge = undefined;
+function stopPool() {
+  if (pool) {
+    for (const w of pool.workers) {
+      void w.worker.terminate();
+      w.port.close();
+    }
+    pool = undefined;
   }
 }
 
-/** Renders in the worker; throws (and drops the worker) when it does not answer. */
-function renderInWorker(dots: string[]): RenderResult[] {
-  bridge ??= startBridge();
-  const b = bridge;
-  Atomics.store(b.signal, 0, 0);
-  b.worker.postMessage(dots);
-  const waited = Atomics.wait(b.signal, 0, 0, TIMEOUT_MS);
-  const msg = receiveMessageOnPort(b.port);
-  if (waited === 'timed-out' || !msg) {
-    stopBridge();
-    throw new Error(`Graphviz worker did not answer within ${TIMEOUT_MS} ms`);
+/**
+ * Renders in worker threads (contiguous chunks, one per worker, as many workers as the batch
+ * is worth); blocks until all answered; throws (and drops the pool) when one does not.
+ */
+function renderInWorkers(dots: string[]): RenderResult[] {
+  const wanted = Math.max(1, Math.min(MAX_WORKERS, Math.floor(dots.length / SOURCES_PER_WORKER)));
+  if (!pool) {
+    const sab = new SharedArrayBuffer(4);
+    pool = { workers: [], done: new Int32Array(sab) };
   }
-  const reply = msg.message as { results?: RenderResult[]; fatal?: string };
-  if (!reply.results) {
-    stopBridge();
-    throw new Error(`Graphviz worker failed: ${reply.fatal}`);
+  const p = pool;
+  while (p.workers.length < wanted) p.workers.push(startWorker(p.done.buffer as SharedArrayBuffer));
+  const size = Math.ceil(dots.length / wanted);
+  const chunks: string[][] = [];
+  for (let i = 0; i < dots.length; i += size) chunks.push(dots.slice(i, i + size));
+  Atomics.store(p.done, 0, 0);
+  chunks.forEach((chunk, i) => p.workers[i].worker.postMessage(chunk));
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (let n = Atomics.load(p.done, 0); n < chunks.length; n = Atomics.load(p.done, 0)) {
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(p.done, 0, n, left) === 'timed-out') {
+      stopPool();
+      throw new Error(`Graphviz worker did not answer within ${TIMEOUT_MS} ms`);
+    }
   }
-  return reply.results;
+  const results: RenderResult[] = [];
+  chunks.forEach((_, i) => {
+    const msg = receiveMessageOnPort(p.workers[i].port);
+    const reply = msg?.message as { results?: RenderResult[]; fatal?: string } | undefined;
+    if (!reply?.results) {
+      stopPool();
+      throw new Error(`Graphviz worker failed: ${reply?.fatal ?? 'no answer'}`);
+    }
+    results.push(...reply.results);
+  });
+  return results;
 }
 
 const CHILD_SOURCE = `
@@ -160,12 +190,12 @@ export function renderSvgs(dots: string[], mode: SvgRenderMode = 'auto'): string
   let results: RenderResult[];
   if (mode === 'auto') {
     try {
-      results = renderInWorker(dots);
+      results = renderInWorkers(dots);
     } catch {
       results = renderSvgInChildProcess(dots);
     }
   } else if (mode === 'worker') {
-    results = renderInWorker(dots);
+    results = renderInWorkers(dots);
   } else {
     results = renderSvgInChildProcess(dots);
   }
@@ -182,5 +212,5 @@ export function renderSvg(dot: string, mode: SvgRenderMode = 'auto'): string {
 
 /** Stops the render worker, if one runs (tests; the worker never keeps a process alive). */
 export function stopSvgRenderer(): void {
-  stopBridge();
+  stopPool();
 }
