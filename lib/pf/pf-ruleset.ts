@@ -7,7 +7,7 @@ import { generatedHeader } from '../core/private/header';
 import { AddressFamily, IpPrefix } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { PfConfModel, PfMacroModel, PfRuleModel } from './model';
-import { pfOpeningsFor } from './openings';
+import { serviceOpeningsFor } from './derive';
 import { PfRule, PfRuleProps } from './pf-rule';
 import { PfTable, PfTableProps } from './pf-table';
 import { DEFAULT_ICMP6_TYPES, DEFAULT_ICMP_TYPES, ICMP6_ND_TYPES, ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
@@ -263,12 +263,10 @@ export class PfRuleset extends Construct {
 
     // What services on this host need.
     if (p.allowServices ?? true) {
-      for (const o of pfOpeningsFor(host)) {
-        const ports = [...new Set(o.ports())].sort((a, b) => a - b);
-        if (ports.length === 0) continue;
+      for (const o of serviceOpeningsFor(host)) {
         filter.push(rule({
-          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.sources ? o.sources() : [], to: [...new Set(o.addresses())],
-          toPorts: ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.description}`,
+          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.from, to: o.to,
+          toPorts: o.ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.description}`,
         }));
       }
     }
@@ -389,7 +387,7 @@ export class PfRuleset extends Construct {
     const port = this.props.sshPort ?? 22;
     if (this.sshPrefixes.length > 0) return true;
     if (this.ruleList.some((r) => r._passesInTcpPort(port))) return true;
-    return this.hosts.some((h) => pfOpeningsFor(h).some((o) => o.protocol === 'tcp' && o.ports().includes(port)));
+    return (this.props.allowServices ?? true) && this.hosts.some((h) => serviceOpeningsFor(h).some((o) => o.protocol === 'tcp' && o.from.length === 0 && o.ports.includes(port)));
   }
 
   private validateRule(r: PfRule, report: IReporter): void {

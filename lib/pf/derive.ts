@@ -1,0 +1,65 @@
+import { IConstruct } from 'constructs';
+import { FreeBsdHost } from '../core/host';
+import { Haproxy } from '../haproxy/haproxy';
+import { IpAddress } from '../net/address';
+import { pfOpeningsFor } from './openings';
+
+/**
+ * What services running on a host need open, derived from the constructs of the tree: HAProxy
+ * frontends (their bind addresses and ports), HAProxy peers (between the members), and any
+ * opening another service registered (`registerPfOpening`). Internal.
+ */
+export interface ServiceOpening {
+  readonly owner: IConstruct;
+  readonly description: string;
+  readonly protocol: 'tcp' | 'udp';
+  /** Sources (canonical); empty: any. */
+  readonly from: string[];
+  /** Destinations (canonical); empty: any. */
+  readonly to: string[];
+  /** Destination ports, sorted, unique. */
+  readonly ports: number[];
+}
+
+/** Every opening services on `host` need, in a deterministic order (by owner path). */
+export function serviceOpeningsFor(host: FreeBsdHost): ServiceOpening[] {
+  const out: ServiceOpening[] = [];
+  for (const h of haproxiesOn(host)) {
+    for (const f of h.frontends) {
+      const binds = f._binds();
+      const to = unique(binds.map((b) => b.address));
+      const ports = sortedPorts(binds.map((b) => b.port));
+      if (ports.length > 0) out.push({ owner: f, description: `HAProxy frontend ${f.name}`, protocol: 'tcp', from: [], to, ports });
+    }
+    const peersPort = h.peersPort;
+    if (peersPort !== undefined) {
+      const own = IpAddress._tryParse(host.managementAddress);
+      const others = h.hosts.filter((x) => x !== host).map((x) => IpAddress._tryParse(x.managementAddress)).filter((a): a is IpAddress => a !== undefined);
+      if (own && others.length > 0) {
+        out.push({ owner: h, description: 'HAProxy peers (stick-table sync from the other members)', protocol: 'tcp', from: unique(others.map((a) => a.text)), to: [own.text], ports: [peersPort] });
+      }
+    }
+  }
+  for (const o of pfOpeningsFor(host)) {
+    const ports = sortedPorts(o.ports());
+    if (ports.length === 0) continue;
+    out.push({ owner: o.owner, description: o.description, protocol: o.protocol, from: unique(o.sources ? o.sources() : []), to: unique(o.addresses()), ports });
+  }
+  return out.sort((a, b) => cmp(a.owner.node.path, b.owner.node.path) || cmp(a.description, b.description));
+}
+
+function haproxiesOn(host: FreeBsdHost): Haproxy[] {
+  return host.node.root.node.findAll().filter((c): c is Haproxy => c instanceof Haproxy && c.hosts.includes(host));
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function sortedPorts(ps: number[]): number[] {
+  return [...new Set(ps.filter((p) => Number.isInteger(p) && p >= 1 && p <= 65535))].sort((a, b) => a - b);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
