@@ -261,6 +261,7 @@ export class Haproxy extends Construct {
   public addFrontend(id: string, props: HaproxyFrontendProps = {}): HaproxyFrontend {
     const f = new HaproxyFrontend(this, id, props);
     this.frontendList.push(f);
+    Diagnostics.addValidation(f, (r) => this.validateFrontend(f, r));
     return f;
   }
 
@@ -426,28 +427,10 @@ export class Haproxy extends Construct {
     if (this.frontendList.length === 0) r.warning('HAProxy has no frontend: it listens on nothing', { value: this.node.id });
     this.checkUniqueNames(r);
 
-    for (const f of this.frontendList) {
-      for (const b of f.backends) {
-        if (b.node.scope !== this) {
-          r.error(`Frontend ${f.name} routes to ${b.node.path}, a backend of another HAProxy`, { value: b.node.path, allowed: `backends of ${this.node.path} (haproxy.addBackend)` });
-        }
-      }
-      for (const vip of f.vips) {
-        if (!(vip.cluster instanceof CarpCluster) || hosts.some((h) => !vip.cluster.members.includes(h))) {
-          r.error(`Frontend ${f.name} binds VIP ${vip.node.path}, which belongs to another cluster`, { value: vip.node.path, allowed: `VIPs of the cluster this HAProxy runs on (${this.target?.node?.path})` });
-        }
-      }
-    }
-    // No two listeners on the same address and port (frontends, and the stats page per host).
+    // Listeners of the frontends, for the stats page's check (frontends check each other).
     const owners = new Map<string, string>();
     for (const f of this.frontendList) {
-      for (const b of f._binds()) {
-        const key = b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`;
-        const prev = owners.get(key);
-        if (prev && prev !== f.node.path) {
-          r.error(`Frontends ${prev} and ${f.node.path} both bind ${key}`, { value: key, allowed: 'each address and port in one frontend' });
-        } else owners.set(key, f.node.path);
-      }
+      for (const b of f._binds()) owners.set(b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`, f.node.path);
     }
     if (this.statsProps) {
       const port = this.statsProps.port ?? 8404;
@@ -473,6 +456,29 @@ export class Haproxy extends Construct {
         if (!HAPROXY_NAME.test(this.localPeerName(h))) {
           r.error(`Peer name of ${h.node.path} is not a valid HAProxy identifier`, { value: this.localPeerName(h), allowed: HAPROXY_NAME_ALLOWED });
         }
+      }
+    }
+  }
+
+  /** Checks of one frontend against this HAProxy, reported with the frontend's path. */
+  private validateFrontend(f: HaproxyFrontend, r: IReporter): void {
+    const hosts = this.hosts;
+    for (const b of f.backends) {
+      if (b.node.scope !== this) {
+        r.error(`Frontend routes to ${b.node.path}, a backend of another HAProxy`, { value: b.node.path, allowed: `backends of ${this.node.path} (haproxy.addBackend)` });
+      }
+    }
+    for (const vip of f.vips) {
+      if (!(vip.cluster instanceof CarpCluster) || hosts.some((h) => !vip.cluster.members.includes(h))) {
+        r.error(`Frontend binds VIP ${vip.node.path} of another cluster (${vip.cluster?.node?.path})`, { value: vip.node.path, allowed: `VIPs of the cluster this HAProxy runs on (${this.target?.node?.path})` });
+      }
+    }
+    // No two frontends on the same address and port: the later one reports.
+    const mine = new Set(f._binds().map((b) => (b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`)));
+    for (const other of this.frontendList.slice(0, this.frontendList.indexOf(f))) {
+      for (const b of other._binds()) {
+        const key = b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`;
+        if (mine.has(key)) r.error(`Frontend binds ${key}, which ${other.node.path} binds already`, { value: key, allowed: 'each address and port in one frontend' });
       }
     }
   }
