@@ -5,7 +5,7 @@
  */
 
 /** How the target checks a file before it replaces the live one. */
-export type DeployValidator = 'haproxy' | 'pf' | 'rc.conf' | 'sysctl' | 'loader' | 'devd' | 'plain';
+export type DeployValidator = 'haproxy' | 'pf' | 'rc.conf' | 'sysctl' | 'loader' | 'devd' | 'shell' | 'plain';
 
 /** A service a host runs: installed, started, reloaded on change and health-checked. */
 export type DeployService = 'haproxy' | 'pf';
@@ -118,6 +118,7 @@ export function validateCommand(validator: DeployValidator): string | undefined 
     case 'rc.conf':
     case 'sysctl':
     case 'loader':
+    case 'shell':
       return '/bin/sh -n %s';
     case 'devd':
     case 'plain':
@@ -133,5 +134,6 @@ export function validatorForPath(path: string): DeployValidator {
   if (path === '/etc/sysctl.conf' || path === '/etc/sysctl.conf.local') return 'sysctl';
   if (path === '/boot/loader.conf' || path === '/boot/loader.conf.local' || path.startsWith('/boot/loader.conf.d/')) return 'loader';
   if (path.startsWith('/etc/devd/') || path.startsWith('/usr/local/etc/devd/')) return 'devd';
+  if (path.startsWith('/usr/local/etc/rc.d/') || path.startsWith('/usr/local/libexec/cdkbsd/')) return 'shell';
   return 'plain';
 }

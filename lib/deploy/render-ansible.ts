@@ -450,6 +450,7 @@ function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handle
         'name': 'Report loader.conf change',
         'ansible.builtin.debug': { msg: `${f.path} changed; it takes effect at the next boot.` },
       }]);
+    case 'shell':
     case 'plain':
       return [];
   }

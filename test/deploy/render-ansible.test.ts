@@ -205,6 +205,8 @@ describe('files: validation on the target, backup, secrets', () => {
     expect(validatorForPath('/etc/sysctl.conf')).toBe('sysctl');
     expect(validatorForPath('/boot/loader.conf')).toBe('loader');
     expect(validatorForPath('/etc/devd/carp.conf')).toBe('devd');
+    expect(validatorForPath('/usr/local/etc/rc.d/cdkbsd_carpwatch')).toBe('shell');
+    expect(validateCommand('shell')).toBe('/bin/sh -n %s');
     expect(validatorForPath('/usr/local/etc/ssl/site.pem')).toBe('plain');
     expect(validateCommand('devd')).toBeUndefined();
     expect(validateCommand('plain')).toBeUndefined();
