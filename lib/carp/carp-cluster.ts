@@ -7,6 +7,13 @@ import { Secret } from '../core/secret';
 import { AddressFamily } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { CarpVip, CarpVipProps } from './carp-vip';
+import { CARP_DEVD_CONF_MODE, CARP_DEVD_CONF_PATH, CarpState, carpDevdProblems, renderCarpDevdConf } from './render-devd';
+import {
+  WATCHER_FILE_MODE, WATCHER_RC_ENABLE_KEY, WATCHER_RC_SCRIPT_PATH, WATCHER_SCRIPT_PATH,
+  renderWatcherRcScript, renderWatcherScript, watcherOptionProblems,
+} from './watcher';
+import { FileTarget } from '../core/host';
+import { Duration } from '../net/duration';
 import { PASSWORD_ALLOWED, examinePassword } from './password';
 
 /**
@@ -40,6 +47,70 @@ export interface CarpClusterProps {
    * @default - 0, 100, 200 … by position (spread below 200 for more than three members)
    */
   readonly advskews?: number[];
+  /**
+   * Log CARP state changes to syslog through devd and optionally run a command.
+   * @default - no devd hook
+   */
+  readonly stateChangeHook?: CarpStateHookProps;
+  /**
+   * Demote a member's CARP while its HAProxy is down (service-aware failover).
+   * @default - no watcher: CARP follows the link only
+   */
+  readonly haproxyWatch?: HaproxyWatchProps;
+}
+
+/**
+ * A devd(8) hook on CARP state changes: logs every MASTER/BACKUP transition of the cluster's
+ * interface to syslog (tag `carp`) and, if given, runs a command with the event as its last two
+ * arguments (`<vhid>@<interface> MASTER|BACKUP`). Rendered to /etc/devd/carp.conf (on a VNET
+ * jail: for the jail's host, where devd runs).
+ */
+export interface CarpStateHookProps {
+  /**
+   * Absolute path of a command to run on each transition.
+   * @default - only log
+   */
+  readonly command?: string;
+  /**
+   * Fixed arguments passed before the event arguments; plain words only.
+   * @default - none
+   */
+  readonly arguments?: string[];
+  /**
+   * Also act on the INIT state (interface down, CARP disabled).
+   * @default false
+   */
+  readonly includeInit?: boolean;
+}
+
+/**
+ * Service-aware failover: a watcher on every member checks HAProxy (its process and its admin
+ * stats socket) and raises `net.inet.carp.demotion` while HAProxy is down, so the VIPs move to
+ * a member whose proxy works; it lowers the demotion again when HAProxy recovers. Runs under
+ * daemon(8) as the rc.d service `cdkbsd_carpwatch`. Requires preempt.
+ */
+export interface HaproxyWatchProps {
+  /**
+   * Time between two checks (whole seconds).
+   * @default Duration.seconds(2)
+   */
+  readonly interval?: Duration;
+  /**
+   * Consecutive failed checks before demoting.
+   * @default 3
+   */
+  readonly fall?: number;
+  /**
+   * Consecutive good checks before the demotion is removed.
+   * @default 5
+   */
+  readonly rise?: number;
+  /**
+   * Amount added to the demotion while HAProxy is down (1–240). 240 moves the VIPs to any
+   * backup below the 240 cap.
+   * @default 240
+   */
+  readonly demotion?: number;
 }
 
 /** The highest advskew a backup may have and still take over from a fully demoted master. */
@@ -61,6 +132,10 @@ export class CarpCluster extends Construct implements ITargetHosts {
   public readonly preempt: boolean;
   /** The CARP password. */
   public readonly password: Secret;
+  /** The devd hook, if any. */
+  public readonly stateChangeHook?: CarpStateHookProps;
+  /** The HAProxy watcher options, if the watcher is on. */
+  public readonly haproxyWatch?: HaproxyWatchProps;
   private readonly skews: number[];
   private readonly vipList: CarpVip[] = [];
 
@@ -92,6 +167,14 @@ export class CarpCluster extends Construct implements ITargetHosts {
     }
     checkInt(this, 'advbase', this.advbase, 1, 255);
     this.skews = this.resolveSkews(props.advskews);
+    this.stateChangeHook = props.stateChangeHook;
+    this.haproxyWatch = props.haproxyWatch;
+    if (props.stateChangeHook) {
+      for (const p of carpDevdProblems(this.devdOptions())) {
+        Diagnostics.error(this, `stateChangeHook ${p.message}`, { value: p.value, allowed: p.allowed });
+      }
+    }
+    if (props.haproxyWatch) this.checkWatch(props.haproxyWatch);
 
     addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
@@ -154,8 +237,58 @@ export class CarpCluster extends Construct implements ITargetHosts {
     return [...given];
   }
 
+  private devdOptions() {
+    const h = this.stateChangeHook ?? {};
+    const states: CarpState[] = h.includeInit ? ['MASTER', 'BACKUP', 'INIT'] : ['MASTER', 'BACKUP'];
+    return {
+      producerPath: this.node.path,
+      interfaces: [this.interfaceName],
+      states,
+      command: h.command !== undefined ? { path: h.command, args: h.arguments ?? [] } : undefined,
+    };
+  }
+
+  private watchOptions() {
+    const w = this.haproxyWatch ?? {};
+    return {
+      producerPath: this.node.path,
+      interval: w.interval !== undefined ? w.interval.toSeconds() : undefined,
+      fall: w.fall,
+      rise: w.rise,
+      demotion: w.demotion,
+    };
+  }
+
+  private checkWatch(w: HaproxyWatchProps): void {
+    if (w.interval !== undefined && !(w.interval instanceof Duration)) {
+      Diagnostics.error(this, 'haproxyWatch.interval must be a Duration', { value: String(w.interval), allowed: 'Duration.seconds(n)' });
+      return;
+    }
+    for (const p of watcherOptionProblems(this.watchOptions())) {
+      const msg = p.field === 'interval' ? 'haproxyWatch.interval must be whole seconds from 1 to 3600' : `haproxyWatch.${p.message}`;
+      Diagnostics.error(this, msg, { value: p.field === 'interval' ? `${p.value}s` : p.value, allowed: p.allowed });
+    }
+    if (!this.preempt) {
+      Diagnostics.error(this, 'haproxyWatch needs preempt: without it a demoted master keeps its VIPs', { value: 'preempt: false', allowed: 'preempt: true (the default)' });
+    }
+    if (w.fall === 1) {
+      Diagnostics.warning(this, 'haproxyWatch.fall 1 demotes on a single failed check; a reload (haproxy -sf) can fail one check', { value: '1', allowed: '2 or more' });
+    }
+  }
+
   private prepare(): void {
     for (const m of this.targetHosts) {
+      if (this.stateChangeHook) {
+        m._addRenderedFile(this, CARP_DEVD_CONF_PATH, () => renderCarpDevdConf(this.devdOptions()), {
+          mode: CARP_DEVD_CONF_MODE,
+          target: m.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST,
+        });
+      }
+      if (this.haproxyWatch) {
+        m._addRenderedFile(this, WATCHER_SCRIPT_PATH, () => renderWatcherScript(this.watchOptions()), { mode: WATCHER_FILE_MODE });
+        m._addRenderedFile(this, WATCHER_RC_SCRIPT_PATH, () => renderWatcherRcScript({ producerPath: this.node.path }), { mode: WATCHER_FILE_MODE });
+        m.rcConf.set(WATCHER_RC_ENABLE_KEY, 'YES', this);
+      }
       m.loaderConf.set('carp_load', 'YES', this);
       m.sysctlConf.set('net.inet.carp.preempt', this.preempt ? '1' : '0', this);
       const iface = m.findInterface(this.interfaceName);
@@ -219,6 +352,9 @@ export class CarpCluster extends Construct implements ITargetHosts {
       r.warning('Preempt is off with several VIPs: they may end up on different members, and a repaired preferred master never takes them back', { value: 'preempt: false', allowed: 'preempt: true' });
     }
     this.validateAcrossClusters(r);
+    if (this.haproxyWatch && !this.node.root.node.findAll().some((c) => (c as any).target === this && typeof (c as any).addFrontend === 'function')) {
+      r.error('haproxyWatch is on but no Haproxy runs on this cluster', { value: 'haproxyWatch', allowed: 'new Haproxy(scope, id, { target: cluster, … })' });
+    }
   }
 
   private validatePassword(r: IReporter): void {
