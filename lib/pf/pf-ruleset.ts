@@ -385,7 +385,7 @@ export class PfRuleset extends Construct {
 
   private passesManagement(): boolean {
     const port = this.props.sshPort ?? 22;
-    if (this.sshPrefixes.length > 0) return true;
+    if ((this.props.sshFrom ?? []).length > 0) return true; // a bad prefix is reported on its own
     if (this.ruleList.some((r) => r._passesInTcpPort(port))) return true;
     return (this.props.allowServices ?? true) && this.hosts.some((h) => serviceOpeningsFor(h).some((o) => o.protocol === 'tcp' && o.from.length === 0 && o.ports.includes(port)));
   }
