@@ -1,0 +1,421 @@
+import * as path from 'path';
+import type { ValidationIssue } from '../core/errors';
+import type { Synthesis } from '../core/synthesis';
+import { parseSynthArgs, SynthOptions, SYNTH_USAGE } from './args';
+import type { CheckResult } from './check';
+import type { FileChange } from './diff';
+import { CheckFailedError, CliError, noApp } from './errors';
+import { loadEntry, ResolvedEntry, resolveEntry } from './entry';
+import { colourWanted, displayPath, formatBytes, formatSeconds, plural, shortList, Style, styleFor } from './format';
+import { packageVersion } from './version';
+
+/** Where the CLI reads and writes (the process's, or a test's). */
+export interface Io {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Exit status of `synth` (see the usage text). */
+export enum ExitCode {
+  OK = 0,
+  INVALID = 1,
+  INTERNAL = 2,
+  CHANGED = 3,
+}
+
+/** The hook `App.synth()` calls instead of writing (lib/core/app.ts `SYNTH_HOOK`). */
+const SYNTH_HOOK = Symbol.for('cdkbsd.synth-hook');
+/** Apps push themselves here when it exists (so an entry that forgot `app.synth()` still works). */
+const APPS = Symbol.for('cdkbsd.apps');
+
+/** Hosts beyond which the summary stops listing them one by one, and a progress line is shown. */
+const MANY_HOSTS = 20;
+
+/** What the CLI did with one synthesized app. */
+interface AppResult {
+  readonly outdir: string;
+  readonly synthesis: Synthesis;
+  written: boolean;
+  checks?: CheckResult[];
+  changes?: FileChange[];
+}
+
+/** A one-line progress indicator on stderr, only on a terminal and only for large fleets. */
+class Progress {
+  private shown = false;
+  constructor(private readonly io: Io, private readonly enabled: boolean) {}
+
+  public update(text: string): void {
+    if (!this.enabled) return;
+    const width = (this.io.stderr as any).columns ?? 80;
+    this.io.stderr.write(`\r\x1b[K${text.length >= width ? text.slice(0, width - 1) : text}`);
+    this.shown = true;
+  }
+
+  public clear(): void {
+    if (this.shown) this.io.stderr.write('\r\x1b[K');
+    this.shown = false;
+  }
+}
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+/**
+ * `synth [options] [entry]`: runs the app in this process and takes over its `app.synth()`
+ * through the synth hook, to check, diff, write and summarize. Returns the exit status.
+ */
+export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const started = Date.now();
+  const errOut = styleFor(colourWanted(io.stderr, io.env));
+  let opts: SynthOptions;
+  try {
+    opts = parseSynthArgs(argv);
+  } catch (e) {
+    return reportFailure(e, io, errOut, undefined, undefined, [], false);
+  }
+  if (opts.help) {
+    io.stdout.write(SYNTH_USAGE);
+    return ExitCode.OK;
+  }
+  if (opts.version) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return ExitCode.OK;
+  }
+  const out = styleFor(!opts.json && colourWanted(io.stdout, io.env));
+  const results: AppResult[] = [];
+  const g = globalThis as any;
+  const progress = new Progress(io, !opts.quiet && !opts.json && io.stderr.isTTY === true);
+  let entry: ResolvedEntry | undefined;
+
+  const hook = (app: { outdir: string }, s: Synthesis) => {
+    const outdir = path.resolve(io.cwd, app.outdir);
+    const many = s.hosts.length > MANY_HOSTS;
+    const r: AppResult = { outdir, synthesis: s, written: false };
+    results.push(r);
+    if (opts.check) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runChecks } = require('./check') as typeof import('./check');
+      r.checks = runChecks(s, many ? (done, total, what) => progress.update(`checking ${done + 1}/${total} ${what}`) : undefined);
+      progress.clear();
+      const failed = r.checks.filter((c) => c.status === 'failed').length;
+      if (failed > 0) throw new CheckFailedError(failed);
+    }
+    if (opts.diff) {
+      if (many) progress.update(`comparing with ${displayPath(outdir, io.cwd)}…`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { computeChanges } = require('./diff') as typeof import('./diff');
+      r.changes = computeChanges(s, outdir);
+      progress.clear();
+    }
+    if (!opts.dryRun) {
+      if (many) progress.update(`writing ${countFiles(s).files} files into ${displayPath(outdir, io.cwd)}…`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { writeAtomically } = require('../core/writer') as typeof import('../core/writer');
+      writeAtomically(s, outdir, packageVersion());
+      r.written = true;
+      progress.clear();
+    }
+    return { outdir, hosts: s.hosts.length, ...countFiles(s), warnings: s.warnings };
+  };
+
+  const savedEnv = { ...process.env };
+  const savedArgv = process.argv;
+  const apps: Array<{ outdir: string; synth: () => unknown }> = [];
+  try {
+    entry = resolveEntry(opts.entry, io.cwd);
+    if (opts.out !== undefined) process.env.CDKBSD_OUTDIR = path.resolve(io.cwd, opts.out);
+    if (!opts.diagram) process.env.CDKBSD_NO_DIAGRAM = '1';
+    process.env.CDKBSD_CLI = '1';
+    g[SYNTH_HOOK] = hook;
+    g[APPS] = apps;
+    if (!opts.quiet && !opts.json && io.stderr.isTTY === true) progress.update(`running ${displayPath(entry.file, io.cwd)}…`);
+    loadEntry(entry.file);
+    if (results.length === 0) {
+      // The app may synthesize asynchronously: wait until the event loop is idle.
+      const late = await settle();
+      if (late !== undefined) throw late.error;
+    }
+    if (results.length === 0) {
+      // The entry built apps but never called app.synth(): synthesize them.
+      for (const app of apps) app.synth();
+    }
+    progress.clear();
+    if (results.length === 0) throw noApp(displayPath(entry.file, io.cwd));
+  } catch (e) {
+    progress.clear();
+    const outdir = apps[0]?.outdir ?? process.env.CDKBSD_OUTDIR ?? 'dist';
+    return reportFailure(e, io, errOut, entry, path.resolve(io.cwd, outdir), results, opts.json, started);
+  } finally {
+    delete g[SYNTH_HOOK];
+    delete g[APPS];
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+    process.argv = savedArgv;
+  }
+
+  const changed = results.some((r) => (r.changes ?? []).length > 0);
+  const code = opts.diff && changed ? ExitCode.CHANGED : ExitCode.OK;
+  if (opts.json) {
+    io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, []), null, 2) + '\n');
+    return code;
+  }
+  const outdirs = results.map((r) => r.outdir);
+  const twice = outdirs.filter((d, i) => outdirs.indexOf(d) !== i);
+  for (const r of results) {
+    if (!opts.quiet) printWarnings(r.synthesis.warnings, io, errOut);
+    if (r.checks) printCheckProblems(r.checks, io, errOut, opts.quiet);
+    if (r.changes && !opts.quiet) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { renderChanges } = require('./diff') as typeof import('./diff');
+      io.stdout.write(renderChanges(r.changes, out));
+    }
+  }
+  for (const d of new Set(twice)) {
+    io.stderr.write(`${errOut.yellow('warning:')} the entry synthesized into ${displayPath(d, io.cwd)} more than once; the last synth is what it holds\n`);
+  }
+  if (!opts.quiet) {
+    for (const r of results) io.stdout.write(summaryText(r, entry!, io, out, opts, Date.now() - started));
+  }
+  return code;
+}
+
+/** Waits until the event loop is idle (an async app), or an async error escapes the app. */
+function settle(): Promise<{ error: unknown } | undefined> {
+  return new Promise((resolve) => {
+    const done = (v: { error: unknown } | undefined) => {
+      process.removeListener('beforeExit', onIdle);
+      process.removeListener('unhandledRejection', onError);
+      process.removeListener('uncaughtException', onError);
+      resolve(v);
+    };
+    const onIdle = () => done(undefined);
+    const onError = (error: unknown) => done({ error });
+    process.once('beforeExit', onIdle);
+    process.on('unhandledRejection', onError);
+    process.on('uncaughtException', onError);
+  });
+}
+
+function countFiles(s: Synthesis): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
+    files++;
+    bytes += Buffer.byteLength(f.content, 'utf8');
+  }
+  return { files, bytes };
+}
+
+/**
+ * One finding: `[path] message`, then the offending value and what is allowed on their own
+ * indented lines (`pad` is the width of the label before it).
+ */
+function issueLines(i: ValidationIssue & { location?: string }, st: Style, pad: number): string {
+  const where = i.path !== '' ? `[${i.path}] ` : i.location ? `[${i.location}] ` : '';
+  const lines = [`${st.bold(where)}${i.message}`];
+  const gap = ' '.repeat(pad);
+  if (i.value !== undefined) lines.push(`${gap}${st.dim('got:')}     ${JSON.stringify(i.value)}`);
+  if (i.allowed !== undefined) lines.push(`${gap}${st.dim('allowed:')} ${i.allowed}`);
+  return lines.join('\n');
+}
+
+function printWarnings(warnings: ValidationIssue[], io: Io, st: Style): void {
+  for (const w of warnings) io.stderr.write(`${st.yellow('warning:')} ${issueLines(w, st, 9)}\n`);
+}
+
+function printCheckProblems(checks: CheckResult[], io: Io, st: Style, quiet: boolean): void {
+  for (const c of checks) {
+    if (c.status === 'failed') {
+      io.stderr.write(`${st.red('check failed:')} ${c.tool} ${c.output}\n${indent(c.message)}\n`);
+    } else if (c.status === 'ok' && c.warnings.length > 0 && !quiet) {
+      io.stderr.write(`${st.yellow('check warning:')} ${c.tool} ${c.output}\n${indent(c.warnings.join('\n'))}\n`);
+    }
+  }
+}
+
+function indent(text: string): string {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => `  ${l}`).join('\n');
+}
+
+function checkLine(checks: CheckResult[]): string {
+  const by = (status: CheckResult['status']) => {
+    const m = new Map<string, number>();
+    for (const c of checks) if (c.status === status) m.set(c.tool, (m.get(c.tool) ?? 0) + 1);
+    return [...m].map(([tool, n]) => `${tool} ${n}`).join(', ');
+  };
+  const n = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
+  const parts: string[] = [];
+  if (n('ok') > 0) parts.push(`${n('ok')} passed (${by('ok')})`);
+  if (n('failed') > 0) parts.push(`${n('failed')} failed (${by('failed')})`);
+  if (n('skipped') > 0) {
+    const why = [...new Set(checks.filter((c) => c.status === 'skipped').map((c) => `${c.tool}: ${c.message}`))];
+    parts.push(`${n('skipped')} skipped (${why.join('; ')})`);
+  }
+  return parts.length === 0 ? 'no file to check' : parts.join(', ');
+}
+
+function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, opts: SynthOptions, ms: number): string {
+  const s = r.synthesis;
+  const { files, bytes } = countFiles(s);
+  const where = displayPath(r.outdir, io.cwd);
+  const lines: string[] = [];
+  const head = r.written
+    ? `${st.green('✔')} Synthesized ${displayPath(entry.file, io.cwd)} into ${st.bold(where + '/')} in ${formatSeconds(ms)}`
+    : `${st.green('✔')} Validated ${displayPath(entry.file, io.cwd)} in ${formatSeconds(ms)} (dry run: ${where}/ untouched)`;
+  lines.push(head);
+  lines.push(`  ${plural(s.hosts.length, 'host')}, ${plural(files, 'file')}, ${formatBytes(bytes)}${r.written ? ' (and manifest.json)' : ''}`);
+  if (s.hosts.length <= MANY_HOSTS) {
+    const w = Math.max(...s.hosts.map((h) => h.hostname.length), 0);
+    for (const h of s.hosts) {
+      const hb = h.files.reduce((a, f) => a + Buffer.byteLength(f.content, 'utf8'), 0);
+      lines.push(`  ${h.hostname.padEnd(w)}  ${plural(h.files.length, 'file').padStart(8)}  ${formatBytes(hb).padStart(8)}${h.vnetJail ? '  VNET jail' : ''}`);
+    }
+  } else {
+    lines.push(`  (each host and file is listed in ${where}/manifest.json)`);
+  }
+  const jailFiles = new Map<string, string[]>();
+  for (const h of s.hosts) {
+    for (const f of h.files) if (String(f.target) === 'jail-host') jailFiles.set(f.path, [...(jailFiles.get(f.path) ?? []), h.hostname]);
+  }
+  if (jailFiles.size > 0) {
+    lines.push(`  For the VNET jails, install on the jail's host, not inside the jail:`);
+    for (const [p, hosts] of [...jailFiles].sort()) lines.push(`    ${p}  ${st.dim(shortList(hosts))}`);
+  }
+  if (s.rootFiles.length > 0) lines.push(`  App files: ${s.rootFiles.map((f) => f.path).join(', ')}`);
+  if (r.checks) lines.push(`  Checks: ${checkLine(r.checks)}`);
+  if (r.changes) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { countChanges } = require('./diff') as typeof import('./diff');
+    const c = countChanges(r.changes);
+    lines.push(r.changes.length === 0
+      ? `  Changes: none (${where}/ already held this output)`
+      : `  Changes: ${plural(r.changes.length, 'file')} (${c.added} added, ${c.modified} modified, ${c.removed} removed)`);
+  }
+  if (s.warnings.length > 0) lines.push(`  ${st.yellow(plural(s.warnings.length, 'warning'))} (above)`);
+  return lines.join('\n') + '\n';
+}
+
+/** Where in the app's own code a value error was thrown (first stack frame outside cdkbsd and node). */
+function userLocation(e: any, io: Io): string | undefined {
+  const stack = typeof e?.stack === 'string' ? e.stack : '';
+  const libDir = path.resolve(__dirname, '..');
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!m) continue;
+    const file = m[1];
+    if (file.startsWith(libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return `${displayPath(file, io.cwd)}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+/** Prints a failure and returns its exit status: 1 for the user's mistakes, 2 for internal faults. */
+function reportFailure(
+  e: unknown, io: Io, st: Style, entry: ResolvedEntry | undefined, outdir: string | undefined,
+  results: AppResult[], json: boolean, started = Date.now(),
+): number {
+  const err = e as any;
+  const where = outdir ? displayPath(outdir, io.cwd) + '/' : 'the output folder';
+  const untouched = `nothing was written (${where} is unchanged)`;
+  let code: number = ExitCode.INVALID;
+  const errors: any[] = [];
+  const lines: string[] = [];
+  if (typeof err === 'object' && err !== null && err.name === 'ValidationError' && Array.isArray(err.issues)) {
+    const loc = userLocation(err, io);
+    const issues = (err.issues as ValidationIssue[]).map((i) => (i.path === '' && loc ? { ...i, location: loc } : i));
+    for (const i of issues) {
+      errors.push({ kind: 'validation', path: i.path, message: i.message, value: i.value, allowed: i.allowed, location: (i as any).location });
+      lines.push(`${st.red('error:')} ${issueLines(i, st, 7)}`);
+    }
+    lines.push(`Validation failed with ${plural(issues.length, 'error')}; ${untouched}.`);
+  } else if (err instanceof CheckFailedError) {
+    for (const r of results) {
+      for (const c of r.checks ?? []) if (c.status === 'failed') errors.push({ kind: 'check', tool: c.tool, output: c.output, message: c.message });
+      if (!json && r.checks) printCheckProblems(r.checks, io, st, false);
+    }
+    lines.push(`${st.red('error:')} ${plural(err.failures, 'check')} failed; ${untouched}.`);
+  } else if (err instanceof CliError) {
+    errors.push({ kind: 'usage', message: err.message, hint: err.hint });
+    lines.push(`${st.red('error:')} ${err.message}`);
+    if (err.hint) lines.push(err.hint);
+  } else if (err?.name === 'OutputError') {
+    errors.push({ kind: 'output', message: err.message });
+    lines.push(`${st.red('error:')} ${err.message}`);
+  } else if (typeof err?.message === 'string' && /^Transform failed with \d+ error/.test(err.message)) {
+    // esbuild (through tsx) could not parse the app: a syntax error in the user's code.
+    errors.push({ kind: 'syntax', message: err.message });
+    lines.push(`${st.red('error:')} ${err.message.trim()}`);
+  } else if (err?.code === 'MODULE_NOT_FOUND' && typeof err?.message === 'string') {
+    const msg = err.message.split('\n')[0];
+    errors.push({ kind: 'module', message: msg });
+    lines.push(`${st.red('error:')} ${msg}`, 'Is the app\'s package installed (`npm install`)?');
+  } else {
+    code = ExitCode.INTERNAL;
+    const stack = typeof err?.stack === 'string' ? err.stack : String(err);
+    errors.push({ kind: 'internal', message: String(err?.message ?? err), stack });
+    lines.push(`${st.red('internal error:')} ${stack}`);
+    if (err?.cause?.stack) lines.push(`caused by: ${err.cause.stack}`);
+    lines.push(`This is a fault in cdkbsd or in the app's code, not a validation finding; ${untouched}.`);
+  }
+  if (json) {
+    io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, errors), null, 2) + '\n');
+    if (code === ExitCode.INTERNAL) io.stderr.write(lines.join('\n') + '\n');
+  } else {
+    io.stderr.write(lines.join('\n') + '\n');
+  }
+  return code;
+}
+
+function jsonReport(entry: ResolvedEntry | undefined, results: AppResult[], code: number, started: number, errors: any[]): unknown {
+  return {
+    ok: errors.length === 0,
+    exitCode: code,
+    version: packageVersion(),
+    entry: entry?.file ?? null,
+    durationMs: Date.now() - started,
+    apps: results.map((r) => {
+      const s = r.synthesis;
+      return {
+        outdir: r.outdir,
+        written: r.written,
+        ...countFiles(s),
+        hosts: s.hosts.map((h) => ({
+          hostname: h.hostname,
+          construct: h.constructPath,
+          vnetJail: h.vnetJail,
+          files: h.files.map((f) => ({
+            path: f.path,
+            bytes: Buffer.byteLength(f.content, 'utf8'),
+            mode: `0${(f.mode & 0o7777).toString(8)}`,
+            secret: f.secret,
+            producer: f.producer,
+            target: String(f.target),
+          })),
+        })),
+        appFiles: s.rootFiles.map((f) => f.path),
+        warnings: s.warnings.map((w) => ({ path: w.path, message: w.message, value: w.value, allowed: w.allowed })),
+        checks: r.checks ?? null,
+        changed: r.changes ? r.changes.length > 0 : null,
+        changes: r.changes
+          ? r.changes.map((c) => ({
+            output: c.output,
+            hostname: c.hostname ?? null,
+            kind: c.kind,
+            secret: c.secret,
+            oldMode: c.oldMode === undefined ? null : `0${c.oldMode.toString(8)}`,
+            newMode: c.newMode === undefined ? null : `0${c.newMode.toString(8)}`,
+            added: c.added,
+            removed: c.removed,
+            diff: c.patch ?? null,
+            hidden: c.hidden ?? null,
+          }))
+          : null,
+      };
+    }),
+    errors,
+  };
+}
