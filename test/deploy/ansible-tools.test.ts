@@ -5,10 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { ExternalTools } from '../../lib/testing/tools';
 import { DeployModel } from '../../lib/deploy/model';
-import { referenceModel, run, writeDist } from './fixtures';
+import { referenceModel, run, writeDist, removeTempDirs } from './fixtures';
+
+afterAll(removeTempDirs);
 
 const skipPlaybook = ExternalTools.shouldSkip('ansible-playbook', 'syntax-check and run the generated playbook');
 const skipLint = ExternalTools.shouldSkip('ansible-lint', 'lint the generated playbook');

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { App } from '../../lib/core/app';
 import { FreeBsdHost } from '../../lib/core/host';
 import { Secret } from '../../lib/core/secret';
@@ -14,7 +13,9 @@ import { Duration } from '../../lib/net/duration';
 import { Testing } from '../../lib/testing/testing';
 import { ExternalTools } from '../../lib/testing/tools';
 import { AnsibleDeployment, AnsibleDeploymentProps, BecomeMethod } from '../../lib/deploy/ansible';
-import { flatTasks, run } from './fixtures';
+import { flatTasks, run, tempDir, removeTempDirs } from './fixtures';
+
+afterAll(removeTempDirs);
 
 const HOST1 = 'haproxy01.example.net';
 const HOST2 = 'haproxy02.example.net';
@@ -170,7 +171,7 @@ const skipTools = ExternalTools.shouldSkip('ansible-playbook', 'syntax-check the
 
 describe.skipIf(skipTools)('the synthesized dist/deploy with the real tools', () => {
   test('app.synth() writes dist/deploy next to the host folders; syntax-check and ansible-lint (production) pass', () => {
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-deploy-synth-')), 'dist');
+    const outdir = path.join(tempDir('cdkbsd-deploy-synth-'), 'dist');
     referenceApp({ become: BecomeMethod.DOAS }, outdir).app.synth();
     const cwd = path.join(outdir, 'deploy');
     // The sources the playbook copies exist where it looks for them.

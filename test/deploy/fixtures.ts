@@ -56,9 +56,23 @@ export function referenceModel(overrides: Partial<DeployModel> = {}, jail = true
   };
 }
 
+const created: string[] = [];
+
+/** Removes the temp dirs made by `tempDir` (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of created.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** A fresh temp dir, removed by `removeTempDirs`. */
+export function tempDir(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
+}
+
 /** Writes `deploy/inventory.yml`, `deploy/site.yml` and a dummy file per host file; returns dist/. */
 export function writeDist(model: DeployModel): string {
-  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-deploy-'));
+  const dist = tempDir('cdkbsd-deploy-');
   fs.mkdirSync(path.join(dist, 'deploy'));
   fs.writeFileSync(path.join(dist, 'deploy', 'inventory.yml'), renderInventory(model));
   fs.writeFileSync(path.join(dist, 'deploy', 'site.yml'), renderPlaybook(model));
