@@ -29,12 +29,13 @@ export function renderTopologyDot(model: DiagramModel, options: RenderDotOptions
   }
   out.raw('digraph "topology" {');
   out.indent++;
+  const direction = options.direction ?? autoDirection(model);
   const graphAttrs: Record<string, string> = {
-    rankdir: 'LR',
+    rankdir: direction,
     fontname: FONT,
     fontsize: '13',
     nodesep: '0.25',
-    ranksep: '0.55',
+    ranksep: '0.4',
     newrank: 'true',
     bgcolor: 'white',
     pad: '0.2',
@@ -52,13 +53,20 @@ export function renderTopologyDot(model: DiagramModel, options: RenderDotOptions
 
   const used = new Set<string>();
   const inline = options.serversInline ?? false;
-  model.clusters.forEach((c) => renderCluster(out, c, groupKey(used, `cluster/${c.name}`), inline));
+  model.clusters.forEach((c) => renderCluster(out, c, groupKey(used, `cluster/${c.name}`), inline, direction));
   model.hosts.forEach((h) => renderHost(out, h, groupKey(used, `host/${h.hostname}`), inline));
   if (options.legend) renderLegend(out);
 
   out.indent--;
   out.raw('}');
   return out.text();
+}
+
+/** `TB` when every box is small enough to fit a page's width top to bottom, `LR` otherwise. */
+export function autoDirection(model: DiagramModel): 'TB' | 'LR' {
+  const groups = [...model.clusters, ...model.hosts];
+  const small = groups.every((g) => g.backends.length <= 4 && g.backends.reduce((n, b) => n + b.servers.length, 0) <= 6 && g.frontends.length <= 4);
+  return small && groups.length <= 2 ? 'TB' : 'LR';
 }
 
 /** Options of `renderTopologyDot`. */
@@ -69,6 +77,12 @@ export interface RenderDotOptions {
   readonly comment?: string;
   /** Whether to draw a small legend. */
   readonly legend?: boolean;
+  /**
+   * Layout direction: `TB` (top to bottom) or `LR` (left to right).
+   * @default - `TB` for small diagrams (at most 4 backends and 6 servers per box: fits a README
+   *   page), `LR` otherwise (many backends side by side would make TB very wide)
+   */
+  readonly direction?: 'TB' | 'LR';
   /**
    * List servers inside their backend's box (a line each, backups marked `(backup)`) instead
    * of as nodes of their own: far cheaper to lay out (about 6× for 20 backends of 4 servers),
@@ -199,15 +213,16 @@ export function formatHostPort(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** Each address on a line, followed by an indented line of the ports PF opens on it, if any. */
 function addressLines(addresses: DiagramAddress[]): string[] {
-  return addresses.map((a) => (a.openPorts.length ? `${a.address} · pf: ${formatOpenPorts(a.openPorts)}` : a.address));
+  return addresses.flatMap((a) => (a.openPorts.length ? [a.address, `    pf passes ${formatOpenPorts(a.openPorts)}`] : [a.address]));
 }
 
 function clusterLabel(head: string, other: DiagramOpenPort[] | undefined): LabelText {
   return other && other.length ? lines(head, `pf also passes in: ${formatOpenPorts(other)}`) : lines(head);
 }
 
-function renderCluster(out: DotWriter, c: DiagramCluster, key: string, inline: boolean) {
+function renderCluster(out: DotWriter, c: DiagramCluster, key: string, inline: boolean, direction: 'TB' | 'LR') {
   out.open(`cluster_${key}`, {
     label: clusterLabel(`CARP cluster ${c.name} on ${c.interfaceName}`, c.otherOpenPorts),
     labeljust: 'l',
@@ -229,9 +244,10 @@ function renderCluster(out: DotWriter, c: DiagramCluster, key: string, inline: b
     });
   }
   if (hostIds.length > 1) {
-    // Keep the members top to bottom in preference order (with rankdir LR, Graphviz puts
-    // the head of a same-rank edge above its tail).
-    out.stmt(`{ rank="same"; ${[...hostIds].reverse().map(quoteId).join(' -> ')} [style="invis"] }`);
+    // Keep the members in preference order, left to right (TB) or top to bottom (LR: there
+    // Graphviz puts the head of a same-rank edge above its tail).
+    const chain = direction === 'LR' ? [...hostIds].reverse() : hostIds;
+    out.stmt(`{ rank="same"; ${chain.map(quoteId).join(' -> ')} [style="invis"] }`);
   }
   const vipIds = new Map<string, string>();
   for (const v of c.vips) {
@@ -290,8 +306,8 @@ function renderProxy(out: DotWriter, key: string, frontends: DiagramFrontend[], 
   for (const f of frontends) {
     const id = frontendId(key, f);
     const bindLines = f.binds.map((b) => `${formatHostPort(b.address, b.port)}${b.tls ? ' TLS' : ''}`);
-    const head = `frontend ${f.name}${f.redirectsToHttps ? ' (HTTP → HTTPS redirect)' : ''}`;
-    out.node(id, { label: lines(head, ...bindLines), fillcolor: COLORS.frontend });
+    const head = `frontend ${f.name}`;
+    out.node(id, { label: lines(head, ...bindLines, ...(f.redirectsToHttps ? ['HTTP → HTTPS redirect'] : [])), fillcolor: COLORS.frontend });
     // One edge per address node, labelled with the ports bound on it.
     const byNode = new Map<string, string[]>();
     for (const b of f.binds) {
@@ -339,7 +355,7 @@ function renderServers(out: DotWriter, key: string, backends: DiagramBackend[]) 
         style: s.backup ? 'rounded,dashed' : 'rounded,filled',
         fillcolor: COLORS.server,
       });
-      out.edge(backendId(key, b.name), id, s.backup ? { style: 'dashed', label: 'backup' } : {});
+      out.edge(backendId(key, b.name), id, s.backup ? { style: 'dashed' } : {});
     }
   }
 }

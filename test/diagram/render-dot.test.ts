@@ -8,8 +8,8 @@ describe('renderTopologyDot on the reference setup', () => {
   // GIVEN the reference setup's model; WHEN rendered and parsed back with dotparser
   const g = indexDot(renderTopologyDot(referenceModel()));
 
-  test('draws left to right, with the title as graph label', () => {
-    expect(g.graphAttrs.rankdir).toBe('LR');
+  test('draws a small setup top to bottom (fits a page), with the title as graph label', () => {
+    expect(g.graphAttrs.rankdir).toBe('TB');
     expect(g.graphAttrs.label).toBe('reference setup');
   });
 
@@ -34,27 +34,28 @@ describe('renderTopologyDot on the reference setup', () => {
   test('the VIP lists vhid and both addresses, each with the ports the firewall opens; both members carry it', () => {
     const vip = nodeByTitle(g, 'VIP vhid 1');
     expect(vip.subgraphs).toEqual(['cluster_cluster/proxy']);
-    expect(labelLines(vip.attrs.label)).toEqual(['VIP vhid 1', '10.1.60.200 · pf: tcp 80, 443', 'fd5e:d1c2:c9de:60::200 · pf: tcp 80, 443']);
+    expect(labelLines(vip.attrs.label)).toEqual(['VIP vhid 1', '10.1.60.200', '    pf passes tcp 80, 443', 'fd5e:d1c2:c9de:60::200', '    pf passes tcp 80, 443']);
     const toMaster = edgesBetween(g, nodeByTitle(g, 'haproxy01.example.net'), vip);
     const toBackup = edgesBetween(g, nodeByTitle(g, 'haproxy02.example.net'), vip);
     expect(toMaster.map((e) => e.attrs.style)).toEqual(['solid']);
     expect(toBackup.map((e) => e.attrs.style)).toEqual(['dashed']);
   });
 
-  test('the frontend lists every bind (IPv6 bracketed, TLS marked) and is fed by the VIP on :80 and :443 TLS', () => {
-    const fe = nodeByTitle(g, 'frontend web (HTTP → HTTPS redirect)');
+  test('the frontend lists every bind (IPv6 bracketed, TLS marked) and the redirect, and is fed by the VIP on :80 and :443 TLS', () => {
+    const fe = nodeByTitle(g, 'frontend web');
     expect(labelLines(fe.attrs.label).slice(1)).toEqual([
       '10.1.60.200:80',
       '[fd5e:d1c2:c9de:60::200]:80',
       '10.1.60.200:443 TLS',
       '[fd5e:d1c2:c9de:60::200]:443 TLS',
+      'HTTP → HTTPS redirect',
     ]);
     const binds = edgesBetween(g, nodeByTitle(g, 'VIP vhid 1'), fe);
     expect(binds.map((e) => labelText(e.attrs.label))).toEqual([':80, :443 TLS']);
   });
 
   test('Host routes are labelled edges from the frontend to their backends', () => {
-    const fe = nodeByTitle(g, 'frontend web (HTTP → HTTPS redirect)');
+    const fe = nodeByTitle(g, 'frontend web');
     const app = nodeByTitle(g, 'backend be_app');
     const wiki = nodeByTitle(g, 'backend be_wiki');
     expect(edgesBetween(g, fe, app).map((e) => labelText(e.attrs.label))).toEqual(['app.example.net']);
@@ -75,7 +76,7 @@ describe('renderTopologyDot on the reference setup', () => {
     expect(app1.attrs.style).not.toContain('dashed');
     expect(app2.attrs.style).toContain('dashed');
     expect(edgesBetween(g, app, app1).map((e) => e.attrs.style)).toEqual([undefined]);
-    expect(edgesBetween(g, app, app2).map((e) => [e.attrs.style, e.attrs.label])).toEqual([['dashed', 'backup']]);
+    expect(edgesBetween(g, app, app2).map((e) => e.attrs.style)).toEqual(['dashed']);
     expect(edgesBetween(g, nodeByTitle(g, 'backend be_wiki'), wiki1)).toHaveLength(1);
   });
 
@@ -103,7 +104,7 @@ describe('renderTopologyDot', () => {
     const c = m.clusters[0];
     const model: DiagramModel = { ...m, clusters: [{ ...c, frontends: [{ ...c.frontends[0], defaultBackend: 'be_wiki' }] }] };
     const g = indexDot(renderTopologyDot(model));
-    const edges = edgesBetween(g, nodeByTitle(g, 'frontend web (HTTP → HTTPS redirect)'), nodeByTitle(g, 'backend be_wiki'));
+    const edges = edgesBetween(g, nodeByTitle(g, 'frontend web'), nodeByTitle(g, 'backend be_wiki'));
     expect(edges.map((e) => [labelText(e.attrs.label), e.attrs.style])).toEqual([
       ['wiki.example.net', undefined],
       ['default', 'dashed'],
@@ -125,10 +126,33 @@ describe('renderTopologyDot', () => {
     const g = indexDot(renderTopologyDot(model));
     expect(g.subgraphs.get('cluster_host/solo.example.net')?.label).toBe('host solo.example.net\\l');
     const addr = nodeByTitle(g, 'addresses');
-    expect(labelLines(addr.attrs.label)).toEqual(['addresses', '192.0.2.10 · pf: tcp 443']);
+    expect(labelLines(addr.attrs.label)).toEqual(['addresses', '192.0.2.10', '    pf passes tcp 443']);
     const fe = nodeByTitle(g, 'frontend tls');
     expect(edgesBetween(g, addr, fe).map((e) => labelText(e.attrs.label))).toEqual([':443 TLS']);
     expect(edgesBetween(g, fe, nodeByTitle(g, 'backend be')).map((e) => labelLines(e.attrs.label))).toEqual([['a.example.net', 'b.example.net']]);
+  });
+
+  test('a big cluster (more than 4 backends) is drawn left to right; direction can be forced', () => {
+    const c = referenceModel().clusters[0];
+    const many = { ...c, backends: Array.from({ length: 5 }, (_, i) => ({ name: `be${i}`, servers: [] })) };
+    expect(indexDot(renderTopologyDot({ clusters: [many], hosts: [] })).graphAttrs.rankdir).toBe('LR');
+    expect(indexDot(renderTopologyDot(referenceModel(), { direction: 'LR' })).graphAttrs.rankdir).toBe('LR');
+  });
+
+  test('members keep preference order: the invisible same-rank chain runs in drawing order for TB and LR', () => {
+    for (const direction of ['TB', 'LR'] as const) {
+      const g = indexDot(renderTopologyDot(referenceModel(), { direction }));
+      const chain = g.edges.filter((e) => e.attrs.style === 'invis');
+      const h1 = nodeByTitle(g, 'haproxy01.example.net').id;
+      const h2 = nodeByTitle(g, 'haproxy02.example.net').id;
+      expect(chain.map((e) => [e.from, e.to])).toEqual([direction === 'TB' ? [h1, h2] : [h2, h1]]);
+    }
+  });
+
+  test('serversInline lists servers in their backend box, backups marked, with no server nodes', () => {
+    const g = indexDot(renderTopologyDot(referenceModel(), { serversInline: true }));
+    expect(labelLines(nodeByTitle(g, 'backend be_app').attrs.label)).toEqual(['backend be_app', 'balance roundrobin', '• app1 10.1.70.11:8080', '• app2 10.1.70.12:8080 (backup)']);
+    expect([...g.nodes.keys()].filter((id) => id.includes('/server/'))).toEqual([]);
   });
 
   test('two clusters with the same name get distinct boxes and node ids', () => {

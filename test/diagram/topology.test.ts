@@ -45,9 +45,8 @@ describe('the main example\'s topology (dist/topology.dot and .svg)', () => {
     for (const vip of cluster.vips) {
       const node = [...g.nodes.values()].find((n) => labelLines(n.attrs.label)[0]?.startsWith(`VIP vhid ${vip.vhid}`))!;
       expect(node, `vhid ${vip.vhid}`).toBeDefined();
-      const lines = labelLines(node.attrs.label).slice(1);
-      expect(lines.map((l) => l.split(' · ')[0])).toEqual(vip.addresses.map((a) => a.text));
-      for (const l of lines) expect(l).toMatch(/ · pf: tcp (80|http), (443|https)$/);
+      // address, then the ports PF passes to it
+      expect(labelLines(node.attrs.label).slice(1)).toEqual(vip.addresses.flatMap((a) => [a.text, '    pf passes tcp 80, 443']));
       for (const m of cluster.members) expect(edgesBetween(g, nodeByTitle(g, m.hostname), node)).toHaveLength(1);
     }
     // the reference's two VIP addresses
@@ -64,7 +63,10 @@ describe('the main example\'s topology (dist/topology.dot and .svg)', () => {
       const m = f._model();
       const node = [...g.nodes.values()].find((n) => labelLines(n.attrs.label)[0]?.startsWith(`frontend ${m.name}`))!;
       expect(node, m.name).toBeDefined();
-      expect(labelLines(node.attrs.label).slice(1)).toEqual(m.binds.map((b) => `${b.ipv6 ? `[${b.address}]` : b.address}:${b.port}${b.tls ? ' TLS' : ''}`));
+      expect(labelLines(node.attrs.label).slice(1)).toEqual([
+        ...m.binds.map((b) => `${b.ipv6 ? `[${b.address}]` : b.address}:${b.port}${b.tls ? ' TLS' : ''}`),
+        ...(m.httpsRedirectCode !== undefined ? ['HTTP → HTTPS redirect'] : []),
+      ]);
       const fromVips = g.edges.filter((e) => e.to === node.id).map((e) => labelText(e.attrs.label));
       expect(fromVips).toEqual([':80, :443 TLS']);
     }
