@@ -9,3 +9,4 @@ export * from './net/duration';
 export * from './testing/testing';
 export * from './carp/carp-cluster';
 export * from './carp/carp-vip';
+export * from './deploy/ansible';
