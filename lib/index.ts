@@ -16,3 +16,13 @@ export * from './pf/pf-table';
 export * from './pf/pf-rule';
 export * from './pf/pf-ruleset';
 export * from './testing/parse-pf';
+export * from './haproxy/haproxy';
+export * from './haproxy/frontend';
+export * from './haproxy/backend';
+export * from './haproxy/certificate';
+export * from './haproxy/health-check';
+export * from './haproxy/tls-profile';
+export { HaproxyConfView, HaproxySection, HaproxyDirective } from './testing/parse-haproxy';
+export * from './testing/tools';
+// Registers the topology diagram (app-level files) with the App.
+import './diagram/topology';

@@ -57,6 +57,12 @@ export interface CarpClusterProps {
    * @default - no watcher: CARP follows the link only
    */
   readonly haproxyWatch?: HaproxyWatchProps;
+  /**
+   * Synchronize PF states between the members (rc.conf `pfsync_*`; a `PfRuleset` on the
+   * members passes `proto pfsync` on the interface).
+   * @default - no pfsync
+   */
+  readonly pfsync?: CarpPfsyncProps;
 }
 
 /**
@@ -113,6 +119,21 @@ export interface HaproxyWatchProps {
   readonly demotion?: number;
 }
 
+/**
+ * pfsync: PF state synchronisation between the members over a dedicated interface. pfsync is
+ * not authenticated: use a crossover link or a dedicated VLAN, never the public interface.
+ */
+export interface CarpPfsyncProps {
+  /** The dedicated interface (it must exist on every member, with an address). */
+  readonly interfaceName: string;
+  /**
+   * Send updates to the other member's address on that interface (`pfsync_syncpeer`) instead of
+   * multicast; only for two members.
+   * @default false
+   */
+  readonly unicast?: boolean;
+}
+
 /** The highest advskew a backup may have and still take over from a fully demoted master. */
 const BACKUP_SKEW_LIMIT = 240;
 
@@ -136,6 +157,8 @@ export class CarpCluster extends Construct implements ITargetHosts {
   public readonly stateChangeHook?: CarpStateHookProps;
   /** The HAProxy watcher options, if the watcher is on. */
   public readonly haproxyWatch?: HaproxyWatchProps;
+  /** The pfsync settings, if state synchronisation is on. */
+  public readonly pfsync?: CarpPfsyncProps;
   private readonly skews: number[];
   private readonly vipList: CarpVip[] = [];
 
@@ -175,6 +198,17 @@ export class CarpCluster extends Construct implements ITargetHosts {
       }
     }
     if (props.haproxyWatch) this.checkWatch(props.haproxyWatch);
+    this.pfsync = props.pfsync;
+    if (props.pfsync) {
+      if (typeof props.pfsync.interfaceName !== 'string' || !INTERFACE_NAME.test(props.pfsync.interfaceName)) {
+        Diagnostics.error(this, 'pfsync.interfaceName is not valid', { value: String(props.pfsync.interfaceName), allowed: INTERFACE_NAME_ALLOWED });
+      } else if (props.pfsync.interfaceName === props.interfaceName) {
+        Diagnostics.warning(this, 'pfsync runs on the public CARP interface: pfsync is not authenticated, anyone on that link can inject PF states', { value: props.pfsync.interfaceName, allowed: 'a dedicated link or VLAN' });
+      }
+      if (props.pfsync.unicast && this.members.length !== 2) {
+        Diagnostics.error(this, 'pfsync.unicast needs exactly two members (one peer each)', { value: String(this.members.length), allowed: 'two members, or multicast (unicast: false)' });
+      }
+    }
 
     addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
@@ -284,6 +318,12 @@ export class CarpCluster extends Construct implements ITargetHosts {
           target: m.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST,
         });
       }
+      if (this.pfsync) {
+        m.rcConf.set('pfsync_enable', 'YES', this);
+        m.rcConf.set('pfsync_syncdev', this.pfsync.interfaceName, this);
+        const peer = this.pfsyncPeerOf(m);
+        if (this.pfsync.unicast && peer) m.rcConf.set('pfsync_syncpeer', peer, this);
+      }
       if (this.haproxyWatch) {
         m._addRenderedFile(this, WATCHER_SCRIPT_PATH, () => renderWatcherScript(this.watchOptions()), { mode: WATCHER_FILE_MODE });
         m._addRenderedFile(this, WATCHER_RC_SCRIPT_PATH, () => renderWatcherRcScript({ producerPath: this.node.path }), { mode: WATCHER_FILE_MODE });
@@ -313,8 +353,25 @@ export class CarpCluster extends Construct implements ITargetHosts {
     }
   }
 
+  /** The other member's IPv4 address on the pfsync interface (unicast pfsync). */
+  private pfsyncPeerOf(m: FreeBsdHost): string | undefined {
+    if (!this.pfsync || this.members.length !== 2) return undefined;
+    const other = this.members.find((x) => x !== m);
+    return other?.findInterface(this.pfsync.interfaceName)?.ipv4?.address.text;
+  }
+
   private validateTree(r: IReporter): void {
     this.validatePassword(r);
+    if (this.pfsync) {
+      for (const m of this.targetHosts) {
+        const i = m.findInterface(this.pfsync.interfaceName);
+        if (!i) {
+          r.error(`Member ${m.node.path} has no pfsync interface ${this.pfsync.interfaceName}`, { value: this.pfsync.interfaceName, allowed: `an interface of ${m.hostname}: ${m.interfaces.map((x) => x.name).join(', ') || '(none)'}` });
+        } else if (this.pfsync.unicast && !this.pfsyncPeerOf(this.members.find((x) => x !== m)!)) {
+          r.error(`pfsync.unicast needs an IPv4 address on ${this.pfsync.interfaceName} of ${m.hostname} (pfsync_syncpeer is IPv4)`, { value: this.pfsync.interfaceName, allowed: 'an interface with an IPv4 address' });
+        }
+      }
+    }
     for (const m of this.targetHosts) {
       const iface = m.findInterface(this.interfaceName);
       if (!iface) {

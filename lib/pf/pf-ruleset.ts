@@ -209,8 +209,12 @@ export class PfRuleset extends Construct {
     const p = this.props;
     const path = this.node.path;
     const macros: PfMacroModel[] = [{ name: this.extMacro, value: this.externalInterface }];
-    if (p.pfsync) macros.push({ name: this.syncMacro, value: p.pfsync.interface });
-    const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : p.pfsync && name === p.pfsync.interface ? `$${this.syncMacro}` : name);
+    // pfsync: this ruleset's own option, else what a cluster of the host asks for.
+    const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
+    const syncIf = p.pfsync?.interface ?? syncCluster?.pfsync?.interfaceName;
+    const syncOwner = p.pfsync ? path : syncCluster?.node.path;
+    if (syncIf) macros.push({ name: this.syncMacro, value: syncIf });
+    const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : syncIf && name === syncIf ? `$${this.syncMacro}` : name);
     const rule = (r: Partial<PfRuleModel> & Pick<PfRuleModel, 'action' | 'comment'>): PfRuleModel => ({
       log: false, quick: false, interfaces: [], protocols: [], from: [], fromPorts: [], to: [], toPorts: [], icmpTypes: [], icmp6Types: [], ...r,
     });
@@ -231,10 +235,10 @@ export class PfRuleset extends Construct {
         }));
       }
     }
-    if (p.pfsync) {
+    if (syncIf) {
       filter.push(rule({
         action: 'pass', quick: true, interfaces: [`$${this.syncMacro}`], protocols: ['pfsync'],
-        state: { kind: 'keep', options: ['no-sync'] }, comment: `${path}: pfsync state synchronisation`,
+        state: { kind: 'keep', options: ['no-sync'] }, comment: `${syncOwner}: pfsync state synchronisation`,
       }));
     }
 
