@@ -1,0 +1,154 @@
+/**
+ * One measurement, run in its own process by bench/run.js (so that peak RSS is per run):
+ *
+ *   node --require tsx/cjs bench/measure.ts ours <sites> <outdir> [--diagram]
+ *   node --require tsx/cjs bench/measure.ts baseline <srcdir> <outdir>
+ *
+ * `ours`: builds the fleet and synthesizes it (construct, validate, render, write atomically,
+ * with manifest.json) into <outdir>. `baseline`: reads every file of <srcdir> (ours' output)
+ * into memory as lines, then, timed, builds each file's text from its lines and writes it to
+ * the same relative path under <outdir> with the same mode: the cost of just writing the bytes.
+ *
+ * Prints one JSON line on stdout: wall and CPU milliseconds of the timed part, phases, peak RSS,
+ * files and bytes found in the output folder afterwards.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+interface Walked {
+  readonly rel: string;
+  readonly full: string;
+  readonly mode: number;
+  readonly bytes: number;
+}
+
+function walk(root: string): Walked[] {
+  const out: Walked[] = [];
+  const visit = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) visit(full);
+      else if (e.isFile()) {
+        const st = fs.statSync(full);
+        out.push({ rel: path.relative(root, full), full, mode: st.mode & 0o7777, bytes: st.size });
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
+function totals(dir: string): { files: number; bytes: number; dirs: number } {
+  const files = walk(dir);
+  const dirs = new Set(files.map((f) => path.dirname(f.rel)));
+  return { files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), dirs: dirs.size };
+}
+
+const ms = (ns: bigint) => Number(ns) / 1e6;
+
+function ours(sites: number, outdir: string, diagram: boolean): object {
+  if (diagram) {
+    // The diagram registers itself as an app-level file provider when its module loads.
+    require('../lib/diagram/topology');
+  }
+  const { App } = require('../lib/core/app') as typeof import('../lib/core/app');
+  const { buildFleet } = require('./fleet') as typeof import('./fleet');
+
+  // Time the phases of App.synth() without changing it: wrap the methods it calls.
+  const phases = { validateMs: 0, synthesizeMs: 0 };
+  const proto = App.prototype as any;
+  for (const [method, key] of [['validate', 'validateMs'], ['_synthesize', 'synthesizeMs']] as const) {
+    const orig = proto[method];
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      const t = process.hrtime.bigint();
+      try {
+        return orig.apply(this, args);
+      } finally {
+        phases[key] += ms(process.hrtime.bigint() - t);
+      }
+    };
+  }
+
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const app = new App({ outdir, diagram });
+  buildFleet(app, sites);
+  const t1 = process.hrtime.bigint();
+  const summary = app.synth();
+  const t2 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+
+  if (summary.warnings.length > 0) {
+    process.stderr.write(`warning: the fleet has ${summary.warnings.length} validation warnings, e.g. ${summary.warnings[0].path}: ${summary.warnings[0].message}\n`);
+  }
+  const t = totals(outdir);
+  return {
+    kind: diagram ? 'ours+diagram' : 'ours',
+    sites,
+    hosts: summary.hosts,
+    wallMs: ms(t2 - t0),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    constructMs: ms(t1 - t0),
+    validateMs: phases.validateMs,
+    renderMs: phases.synthesizeMs - phases.validateMs,
+    writeMs: ms(t2 - t1) - phases.synthesizeMs,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    files: t.files,
+    bytes: t.bytes,
+    dirs: t.dirs,
+  };
+}
+
+function baseline(srcdir: string, outdir: string): object {
+  // Untimed: our output, in memory, as lines (the material a plain string builder would have).
+  const files = walk(srcdir).map((f) => ({ rel: f.rel, mode: f.mode, lines: fs.readFileSync(f.full, 'utf8').split('\n') }));
+
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  fs.mkdirSync(outdir, { recursive: true });
+  const made = new Set<string>();
+  let bytes = 0;
+  for (const f of files) {
+    let text = '';
+    for (let i = 0; i < f.lines.length; i++) text += i === 0 ? f.lines[i] : '\n' + f.lines[i];
+    const full = path.join(outdir, f.rel);
+    const dir = path.dirname(full);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    fs.writeFileSync(full, text, { mode: f.mode });
+    bytes += text.length;
+  }
+  const t1 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
+  const t = totals(outdir);
+  return {
+    kind: 'baseline',
+    wallMs: ms(t1 - t0),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    files: t.files,
+    bytes: t.bytes,
+    dirs: t.dirs,
+    builtChars: bytes,
+  };
+}
+
+function main(argv: string[]): void {
+  const [mode, a, b, flag] = argv;
+  let result: object;
+  if (mode === 'ours' && a && b) {
+    const sites = Number(a);
+    if (!Number.isInteger(sites) || sites < 1) throw new Error(`sites must be a positive integer: ${a}`);
+    result = ours(sites, path.resolve(b), flag === '--diagram');
+  } else if (mode === 'baseline' && a && b) {
+    result = baseline(path.resolve(a), path.resolve(b));
+  } else {
+    process.stderr.write('usage: measure.ts ours <sites> <outdir> [--diagram] | baseline <srcdir> <outdir>\n');
+    process.exit(2);
+  }
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main(process.argv.slice(2));
