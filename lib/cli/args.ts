@@ -28,7 +28,8 @@ Options:
                      haproxy -c (haproxy.conf), /bin/sh -n (rc.conf, sh scripts),
                      pfctl -nf (pf.conf; on FreeBSD only). A failed check writes nothing.
       --diff         print a per-host, per-file unified diff against the current output
-                     (secret files: only whether they changed)
+                     on stdout (secret files: only whether they changed; the summary
+                     goes to stderr; the new output is then written, unless --dry-run)
   -n, --dry-run      validate (and --check, --diff) but write nothing
       --no-diagram   skip the topology diagram (same as CDKBSD_NO_DIAGRAM=1)
   -q, --quiet        print errors only

@@ -83,7 +83,6 @@ export function runChecks(s: Synthesis, progress?: ProgressFn): CheckResult[] {
     const clean = (t: string) => (job.file.secret ? redactQuoted(t) : t);
     results.push({ tool, output: job.output, status: r.ok ? 'ok' : 'failed', message: clean(r.output.trim()), warnings: r.warnings.map(clean) });
   });
-  progress?.(jobs.length, jobs.length, '');
   return results;
 }
 

@@ -149,7 +149,11 @@ export function computeChanges(s: Synthesis, outdir: string): FileChange[] {
 
 const octal = (m: number | undefined) => (m === undefined ? '' : `0${m.toString(8)}`);
 
-/** The changes as text: per host, per file, unified diffs; secret files say only that they changed. */
+/**
+ * The changes as text: per host, per file, unified diffs (GNU format, `a/` and `b/` prefixes, so
+ * `patch -p1` applies them in the output folder). Every other line starts with `# `: host
+ * headers, mode changes, and secret files, which only say that they changed.
+ */
 export function renderChanges(changes: FileChange[], style: Style): string {
   const out: string[] = [];
   let group: string | undefined | null = null;
@@ -165,7 +169,7 @@ export function renderChanges(changes: FileChange[], style: Style): string {
       out.push(style.bold(c.hostname === undefined ? '# app files' : `# host ${c.hostname}`));
     }
     if (c.oldMode !== undefined && c.newMode !== undefined && c.oldMode !== c.newMode) {
-      out.push(style.bold(`old mode ${octal(c.oldMode)}`), style.bold(`new mode ${octal(c.newMode)}`));
+      out.push(style.yellow(`# mode ${octal(c.oldMode)} → ${octal(c.newMode)}: ${c.output}`));
     }
     if (c.patch !== undefined) {
       for (const l of c.patch.replace(/\n$/, '').split('\n')) {
@@ -178,9 +182,7 @@ export function renderChanges(changes: FileChange[], style: Style): string {
     } else if (c.hidden !== undefined) {
       const what = c.hidden === 'secret' ? 'secret content' : c.hidden === 'svg' ? 'SVG' : 'large file';
       const verb = c.kind === 'added' ? 'added' : c.kind === 'removed' ? 'removed' : 'changed';
-      out.push(style.yellow(`${what} ${verb}: ${c.output} (diff not shown)`));
-    } else if (c.kind === 'mode') {
-      out.push(`mode changed: ${c.output}`);
+      out.push(style.yellow(`# ${what} ${verb}: ${c.output} (diff not shown)`));
     }
   }
   return out.length === 0 ? '' : out.join('\n') + '\n';

@@ -49,7 +49,8 @@ class Progress {
 
   public update(text: string): void {
     if (!this.enabled) return;
-    const width = (this.io.stderr as any).columns ?? 80;
+    const cols = (this.io.stderr as any).columns;
+    const width = typeof cols === 'number' && cols >= 40 ? cols : 80;
     this.io.stderr.write(`\r\x1b[K${text.length >= width ? text.slice(0, width - 1) : text}`);
     this.shown = true;
   }
@@ -178,7 +179,10 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
     io.stderr.write(`${errOut.yellow('warning:')} the entry synthesized into ${displayPath(d, io.cwd)} more than once; the last synth is what it holds\n`);
   }
   if (!opts.quiet) {
-    for (const r of results) io.stdout.write(summaryText(r, entry!, io, out, opts, Date.now() - started));
+    // With --diff, stdout carries the patch alone (`synth --diff > changes.patch`): the summary goes to stderr.
+    const stream = opts.diff ? io.stderr : io.stdout;
+    const st = opts.diff ? errOut : out;
+    for (const r of results) stream.write(summaryText(r, entry!, io, st, opts, Date.now() - started));
   }
   return code;
 }
