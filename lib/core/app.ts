@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Diagnostics } from './diagnostics';
 import { Severity, ValidationError, ValidationIssue } from './errors';
 import { FileTarget, FreeBsdHost } from './host';
-import { runPrepare } from './lifecycle';
+import { allConstructs, runPrepare, withinSynth } from './lifecycle';
 import { generatedHeader } from './private/header';
 import { SynthFile, SynthHost, Synthesis } from './synthesis';
 import { writeAtomically } from './writer';
@@ -105,7 +105,7 @@ export class App extends Construct {
 
   /** Every host of the app, sorted by hostname. */
   public get hosts(): FreeBsdHost[] {
-    return this.node.findAll().filter(FreeBsdHost.isFreeBsdHost).sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+    return allConstructs(this).filter(FreeBsdHost.isFreeBsdHost).sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
   }
 
   /**
@@ -113,6 +113,10 @@ export class App extends Construct {
    * @throws ValidationError listing every error, sorted by construct path
    */
   public validate(): ValidationIssue[] {
+    return withinSynth(() => this.validateNow());
+  }
+
+  private validateNow(): ValidationIssue[] {
     runPrepare(this);
     const issues = Diagnostics.collect(this);
     this.validateHostnames(issues);
@@ -149,6 +153,10 @@ export class App extends Construct {
 
   /** @internal Validates and renders everything in memory. */
   public _synthesize(): Synthesis {
+    return withinSynth(() => this.synthesizeNow());
+  }
+
+  private synthesizeNow(): Synthesis {
     const warnings = this.validate();
     const hosts: SynthHost[] = this.hosts.map((h) => ({
       hostname: h.hostname,
@@ -185,7 +193,7 @@ export class App extends Construct {
 
   private validateHostnames(issues: ValidationIssue[]): void {
     const seen = new Map<string, string>();
-    for (const h of this.node.findAll().filter(FreeBsdHost.isFreeBsdHost)) {
+    for (const h of allConstructs(this).filter(FreeBsdHost.isFreeBsdHost)) {
       const key = String(h.hostname).toLowerCase();
       const prev = seen.get(key);
       if (prev) {

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Severity, ValidationError, ValidationIssue } from './errors';
+import { allConstructs } from './lifecycle';
 
 /**
  * Details of a finding.
@@ -94,7 +95,7 @@ export class Diagnostics {
    */
   public static collect(root: IConstruct): ValidationIssue[] {
     const all: ValidationIssue[] = [];
-    for (const c of root.node.findAll()) {
+    for (const c of allConstructs(root)) {
       all.push(...(recorded.get(c) ?? []));
       for (const hook of hooks.get(c) ?? []) {
         const reporter: IReporter = {

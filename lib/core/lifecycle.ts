@@ -26,4 +26,43 @@ export function runPrepare(root: IConstruct): void {
       for (const h of prepares.get(c) ?? []) if (h.late === late) h.hook();
     }
   }
+  // Preparation may have added constructs: lookups memoized so far are void.
+  if (synthDepth > 0) memo = new WeakMap();
+}
+
+// Memoization for the duration of one synth: tree-wide lookups (every cluster of a host, every
+// HAProxy on a host) are computed once per synth instead of once per host, which keeps large
+// fleets linear. Outside a synth nothing is cached, so a tree that changes is always seen fresh.
+let synthDepth = 0;
+let memo = new WeakMap<object, Map<string, unknown>>();
+
+/** Runs `fn` as one synth: memoized lookups live until it returns. */
+export function withinSynth<T>(fn: () => T): T {
+  if (synthDepth === 0) memo = new WeakMap();
+  synthDepth++;
+  try {
+    return fn();
+  } finally {
+    synthDepth--;
+    if (synthDepth === 0) memo = new WeakMap();
+  }
+}
+
+/** `compute()`, memoized per (key, name) while a synth runs. */
+export function synthMemo<T>(key: object, name: string, compute: () => T): T {
+  if (synthDepth === 0) return compute();
+  let m = memo.get(key);
+  if (!m) {
+    m = new Map();
+    memo.set(key, m);
+  }
+  if (m.has(name)) return m.get(name) as T;
+  const v = compute();
+  m.set(name, v);
+  return v;
+}
+
+/** Every construct under `root` (pre-order), memoized during a synth. */
+export function allConstructs(root: IConstruct): IConstruct[] {
+  return synthMemo(root, 'findAll', () => root.node.findAll());
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { CarpCluster } from '../carp/carp-cluster';
+import { allConstructs, synthMemo } from '../core/lifecycle';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
 import { addPrepare } from '../core/lifecycle';
@@ -293,7 +294,15 @@ export class PfRuleset extends Construct {
   }
 
   private clustersOf(host: FreeBsdHost): CarpCluster[] {
-    return host.node.root.node.findAll().filter((c): c is CarpCluster => c instanceof CarpCluster && c.members.includes(host));
+    const byHost = synthMemo(host.node.root, 'pf:clustersByHost', () => {
+      const m = new Map<FreeBsdHost, CarpCluster[]>();
+      for (const c of allConstructs(host.node.root)) {
+        if (!(c instanceof CarpCluster)) continue;
+        for (const h of c.members) m.set(h, [...(m.get(h) ?? []), c]);
+      }
+      return m;
+    });
+    return byHost.get(host) ?? [];
   }
 
   private prepare(): void {
