@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { App } from '../core/app';
 import { Diagnostics, IReporter, checkInt } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare } from '../core/lifecycle';
+import { addPrepare, allConstructs, synthMemo } from '../core/lifecycle';
 import { Secret } from '../core/secret';
 import { AddressFamily } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
@@ -409,7 +409,7 @@ export class CarpCluster extends Construct implements ITargetHosts {
       r.warning('Preempt is off with several VIPs: they may end up on different members, and a repaired preferred master never takes them back', { value: 'preempt: false', allowed: 'preempt: true' });
     }
     this.validateAcrossClusters(r);
-    if (this.haproxyWatch && !this.node.root.node.findAll().some((c) => (c as any).target === this && typeof (c as any).addFrontend === 'function')) {
+    if (this.haproxyWatch && !allConstructs(this.node.root).some((c) => (c as any).target === this && typeof (c as any).addFrontend === 'function')) {
       r.error('haproxyWatch is on but no Haproxy runs on this cluster', { value: 'haproxyWatch', allowed: 'new Haproxy(scope, id, { target: cluster, … })' });
     }
   }
@@ -432,39 +432,58 @@ export class CarpCluster extends Construct implements ITargetHosts {
   private validateAcrossClusters(r: IReporter): void {
     const app = this.node.root;
     if (!App.isApp(app)) return;
-    const clusters = app.node.findAll().filter((c): c is CarpCluster => c instanceof CarpCluster);
-    // Only the first cluster (in tree order) reports cross-cluster problems, once each.
-    for (const vip of this.vipList) {
-      for (const other of clusters) {
-        if (other === this) continue;
-        for (const ov of other.vips) {
-          if (ov.vhid === vip.vhid && this.sharesSegmentWith(other)) {
-            if (isBefore(this, other)) {
-              r.error(`vhid ${vip.vhid} is also used by ${ov.node.path} on the same network segment (CARP's virtual MAC 00:00:5e:00:01:${vip.vhid.toString(16).padStart(2, '0')} would clash)`, { value: String(vip.vhid), allowed: 'a vhid unique on the segment' });
-            }
-          }
-          for (const a of vip.addresses) {
-            if (ov.addresses.some((b) => b.sameAs(a)) && isBefore(this, other)) {
-              r.error(`VIP address ${a.text} is also used by ${ov.node.path}`, { value: a.text, allowed: 'each VIP address once' });
-            }
-          }
-        }
-      }
-    }
+    const all = synthMemo(app, 'carp:crossClusterIssues', () => crossClusterIssues(allConstructs(app).filter((c): c is CarpCluster => c instanceof CarpCluster)));
+    for (const i of all.get(this) ?? []) r.error(i.message, { value: i.value, allowed: i.allowed });
   }
+}
 
-  private sharesSegmentWith(other: CarpCluster): boolean {
-    for (const m of this.targetHosts) {
-      const mine = m.findInterface(this.interfaceName);
-      for (const o of other.targetHosts) {
-        const theirs = o.findInterface(other.interfaceName);
-        if (m === o && this.interfaceName === other.interfaceName) return true;
-        if (!mine || !theirs) continue;
-        if (mine.addresses.some((x) => theirs.addresses.some((y) => x.family === y.family && x.contains(y.address)))) return true;
+interface CrossIssue { readonly message: string; readonly value: string; readonly allowed: string }
+
+/**
+ * Problems between clusters, computed once for the whole app in linear time: the same vhid on
+ * one network segment (or one member interface) twice, and the same VIP address twice. Each is
+ * reported by the cluster whose path sorts first, naming the other.
+ */
+function crossClusterIssues(clusters: CarpCluster[]): Map<CarpCluster, CrossIssue[]> {
+  const out = new Map<CarpCluster, CrossIssue[]>();
+  const seen = new Set<string>();
+  const add = (a: CarpVip, b: CarpVip, kind: string, issue: (first: CarpVip, other: CarpVip) => CrossIssue) => {
+    if (a.cluster === b.cluster) return;
+    const [first, other] = isBefore(a.cluster, b.cluster) ? [a, b] : [b, a];
+    const key = `${kind}|${first.node.path}|${other.node.path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.set(first.cluster, [...(out.get(first.cluster) ?? []), issue(first, other)]);
+  };
+  const bySegment = new Map<string, CarpVip[]>();
+  const byAddress = new Map<string, CarpVip[]>();
+  for (const c of clusters) {
+    const segments = new Set<string>();
+    for (const m of c.targetHosts) {
+      segments.add(`if:${m.node.path}:${c.interfaceName}`);
+      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) segments.add(`net:${a.network.toString()}`);
+    }
+    for (const vip of c.vips) {
+      for (const seg of segments) {
+        const k = `${seg}|${vip.vhid}`;
+        for (const other of bySegment.get(k) ?? []) {
+          add(vip, other, 'vhid', (first, o) => ({
+            message: `vhid ${first.vhid} is also used by ${o.node.path} on the same network segment (CARP's virtual MAC 00:00:5e:00:01:${first.vhid.toString(16).padStart(2, '0')} would clash)`,
+            value: String(first.vhid),
+            allowed: 'a vhid unique on the segment',
+          }));
+        }
+        bySegment.set(k, [...(bySegment.get(k) ?? []), vip]);
+      }
+      for (const a of vip.addresses) {
+        for (const other of byAddress.get(a.text) ?? []) {
+          add(vip, other, `addr:${a.text}`, (_first, o) => ({ message: `VIP address ${a.text} is also used by ${o.node.path}`, value: a.text, allowed: 'each VIP address once' }));
+        }
+        byAddress.set(a.text, [...(byAddress.get(a.text) ?? []), vip]);
       }
     }
-    return false;
   }
+  return out;
 }
 
 function isBefore(a: IConstruct, b: IConstruct): boolean {
