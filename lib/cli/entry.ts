@@ -74,13 +74,35 @@ function ensureTsx(entry: string): void {
 }
 
 /**
+ * Loads this package's compiled library before tsx's require hooks are in place, when the entry's
+ * `cdkbsd` is this very copy (the usual case: `npx synth` in a project): the hooks add about
+ * 40 ms to the ~60 plain `require`s of the library; once cached, the entry's import is free.
+ */
+function preloadLibrary(entry: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (require.extensions['.ts']) return; // tsx is already registered (a checkout running its sources)
+  const own = path.resolve(__dirname, '..', 'index.js');
+  let theirs: string | undefined;
+  try {
+    theirs = require.resolve('cdkbsd', { paths: [path.dirname(entry)] });
+  } catch {
+    return; // the entry imports the library by path, or not at all
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (theirs === own) require(own);
+}
+
+/**
  * Runs the entry in this process as the main module (so `require.main === module` holds in it,
  * as under `node main.js`). TypeScript runs through tsx's require hook: transpiled by esbuild,
  * never type-checked.
  */
 export function loadEntry(entry: string): void {
   if (/\.(mjs|mts)$/.test(entry)) throw esmNotSupported(path.basename(entry));
-  if (TS_RE.test(entry)) ensureTsx(entry);
+  if (TS_RE.test(entry)) {
+    preloadLibrary(entry);
+    ensureTsx(entry);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('module');
   process.argv = [process.argv[0], entry];

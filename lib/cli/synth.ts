@@ -182,7 +182,7 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
     // With --diff, stdout carries the patch alone (`synth --diff > changes.patch`): the summary goes to stderr.
     const stream = opts.diff ? io.stderr : io.stdout;
     const st = opts.diff ? errOut : out;
-    for (const r of results) stream.write(summaryText(r, entry!, io, st, opts, Date.now() - started));
+    for (const r of results) stream.write(summaryText(r, entry!, io, st, Date.now() - started));
   }
   return code;
 }
@@ -262,7 +262,7 @@ function checkLine(checks: CheckResult[]): string {
   return parts.length === 0 ? 'no file to check' : parts.join(', ');
 }
 
-function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, opts: SynthOptions, ms: number): string {
+function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: number): string {
   const s = r.synthesis;
   const { files, bytes } = countFiles(s);
   const where = displayPath(r.outdir, io.cwd);
