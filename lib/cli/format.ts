@@ -12,11 +12,12 @@ export interface Style {
 }
 
 /**
- * Whether to colour a stream: FORCE_COLOR (not `0`) forces it on, NO_COLOR (any non-empty value,
- * see no-color.org) off; otherwise only on a terminal that is not `TERM=dumb`.
+ * Whether to colour a stream: FORCE_COLOR forces it on (`0` or `false`: off), NO_COLOR (any
+ * non-empty value, see no-color.org) turns it off; otherwise only on a terminal that is not
+ * `TERM=dumb`.
  */
 export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }

@@ -287,7 +287,8 @@ function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: 
   }
   if (jailFiles.size > 0) {
     lines.push(`  For the VNET jails, install on the jail's host, not inside the jail:`);
-    for (const [p, hosts] of [...jailFiles].sort()) lines.push(`    ${p}  ${st.dim(shortList(hosts))}`);
+    const w = Math.max(...[...jailFiles.keys()].map((p) => p.length));
+    for (const [p, hosts] of [...jailFiles].sort()) lines.push(`    ${p.padEnd(w)}  ${st.dim(shortList(hosts))}`);
   }
   if (s.rootFiles.length > 0) lines.push(`  App files: ${s.rootFiles.map((f) => f.path).join(', ')}`);
   if (r.checks) lines.push(`  Checks: ${checkLine(r.checks)}`);

@@ -130,7 +130,7 @@ describe('synth on the main example', () => {
     expect(jailHost.length).toBeGreaterThan(0);
     const section = r.stdout.split("install on the jail's host, not inside the jail:\n")[1];
     for (const p of new Set<string>(jailHost)) {
-      expect(section).toMatch(new RegExp(`^    ${p}  haproxy01\\.example\\.net, haproxy02\\.example\\.net$`, 'm'));
+      expect(section).toMatch(new RegExp(`^    ${p} +haproxy01\\.example\\.net, haproxy02\\.example\\.net$`, 'm'));
     }
   });
 
@@ -141,7 +141,7 @@ describe('synth on the main example', () => {
     expect(r.stdout + r.stderr).not.toContain(pass!);
   });
 
-  test('output is not coloured on a pipe, and FORCE_COLOR=1 colours it (NO_COLOR wins over a TTY)', () => {
+  test('output is not coloured on a pipe, and FORCE_COLOR=1 colours it', () => {
     expect(r.stdout).not.toContain('\x1b[');
     const forced = synth([EXAMPLE, '--out', freshDir(), '--no-diagram'], { env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toContain('\x1b[32m✔\x1b[39m');
