@@ -175,6 +175,12 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
       io.stdout.write(renderChanges(r.changes, out));
     }
   }
+  if (opts.out !== undefined) {
+    const wanted = path.resolve(io.cwd, opts.out);
+    for (const r of results) {
+      if (r.outdir !== wanted) io.stderr.write(`${errOut.yellow('warning:')} the app sets its own outdir (${displayPath(r.outdir, io.cwd)}); --out ${opts.out} was not used\n`);
+    }
+  }
   for (const d of new Set(twice)) {
     io.stderr.write(`${errOut.yellow('warning:')} the entry synthesized into ${displayPath(d, io.cwd)} more than once; the last synth is what it holds\n`);
   }
@@ -354,6 +360,10 @@ function reportFailure(
     // esbuild (through tsx) could not parse the app: a syntax error in the user's code.
     errors.push({ kind: 'syntax', message: err.message });
     lines.push(`${st.red('error:')} ${err.message.trim()}`);
+  } else if (typeof err?.syscall === 'string' && typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) {
+    // The file system said no (EACCES, ENOSPC, EROFS …): a problem of this machine, not a bug.
+    errors.push({ kind: 'system', code: err.code, message: err.message });
+    lines.push(`${st.red('error:')} ${err.message}`, `${untouched[0].toUpperCase()}${untouched.slice(1)}.`);
   } else if (err?.code === 'MODULE_NOT_FOUND' && typeof err?.message === 'string') {
     const msg = err.message.split('\n')[0];
     errors.push({ kind: 'module', message: msg });

@@ -284,6 +284,31 @@ describe('failures', () => {
   });
 });
 
+test('a file system error (the output folder under a regular file) is exit 1 with the system message, no stack trace', () => {
+  const file = path.join(freshDir());
+  fs.writeFileSync(file, 'not a folder');
+  const r = synth([fixture('variant.ts'), '--out', path.join(file, 'out')]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^error: E[A-Z]+: /);
+  expect(r.stderr).not.toMatch(STACK_FRAME);
+  expect(fs.readFileSync(file, 'utf8')).toBe('not a folder');
+});
+
+test('--out is named in a warning when the app sets its own outdir', () => {
+  const dir = freshDir();
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'main.ts'), [
+    `import { App, FreeBsdHost } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
+    "const app = new App({ outdir: 'own' });",
+    "new FreeBsdHost(app, 'A', { hostname: 'a.example.net' });",
+    'app.synth();',
+  ].join('\n'));
+  const r = synth(['--out', 'wanted', '--no-diagram'], { cwd: dir });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('warning: the app sets its own outdir (own); --out wanted was not used\n');
+  expect(fs.existsSync(path.join(dir, 'own', 'manifest.json'))).toBe(true);
+});
+
 describe('warnings, --quiet, --dry-run', () => {
   test('warnings go to stderr with their construct path; the synth succeeds', () => {
     const r = synth([fixture('variant.ts'), '--out', freshDir()], { env: { CLI_TEST_VARIANT: 'warn' } });
