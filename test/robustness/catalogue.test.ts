@@ -31,7 +31,7 @@ describe('bad-input catalogue: exact message, construct path, nothing written', 
   });
 
   for (const c of CASES) {
-    // Cases with c.bug fail today: the bad input gets through (see /work/notes/robustness-bugs.md).
+    // Cases with c.bug found a bug in lib/ (see /work/notes/robustness-bugs.md).
     test(`${c.bug ? `${c.bug}: ` : ''}${c.name}`, () => {
       const before = snapshot(outdir);
       let thrown: unknown;

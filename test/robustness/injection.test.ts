@@ -20,10 +20,9 @@ describe('injection: hostile text in every string prop is rejected with the cons
   });
 
   for (const site of sites) {
-    // Known failures (kept on purpose, see /work/notes/robustness-bugs.md): BUG-1 rule.comment and
-    // rule2.id (a trailing backslash swallows the next pf.conf line), BUG-2 rule.label (a trailing
-    // backslash escapes the closing quote), BUG-3 cert.* (NUL in a certificate path), BUG-4 sites
-    // whose raw value (newline) lands in an error message, BUG-5 loader.value ($ is expanded by the loader).
+    // Sites that found bugs (see /work/notes/robustness-bugs.md): BUG-1 rule.comment and rule2.id
+    // (a trailing backslash swallowed the next pf.conf line), BUG-2 rule.label, BUG-3 cert.* (NUL),
+    // BUG-4 sites whose raw value (newline) lands in an error message, BUG-5 loader.value.
     test(`site ${site}`, () => {
       const failures: string[] = [];
       for (const payload of PAYLOADS) {
