@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Severity, ValidationError, ValidationIssue } from './errors';
-import { allConstructs } from './lifecycle';
+import { allConstructs, foreignConstructs } from './lifecycle';
+import { COPY, processWide } from './private/global';
 
 /**
  * Details of a finding.
@@ -31,8 +32,8 @@ export interface IReporter {
 /** @internal */
 export type ValidationHook = (report: IReporter) => void;
 
-const recorded = new WeakMap<IConstruct, ValidationIssue[]>();
-const hooks = new WeakMap<IConstruct, ValidationHook[]>();
+const recorded = processWide('recorded', () => new WeakMap<IConstruct, ValidationIssue[]>());
+const hooks = processWide('hooks', () => new WeakMap<IConstruct, Array<{ hook: ValidationHook; copy: symbol }>>());
 
 function push(scope: IConstruct, severity: Severity, message: string, details?: IssueDetails) {
   const list = recorded.get(scope) ?? [];
@@ -85,7 +86,7 @@ export class Diagnostics {
   /** Adds a check that runs tree-wide at synth, before rendering. */
   public static addValidation(scope: IConstruct, hook: ValidationHook): void {
     const list = hooks.get(scope) ?? [];
-    list.push(hook);
+    list.push({ hook, copy: COPY });
     hooks.set(scope, list);
   }
 
@@ -97,7 +98,18 @@ export class Diagnostics {
     const all: ValidationIssue[] = [];
     for (const c of allConstructs(root)) {
       all.push(...(recorded.get(c) ?? []));
-      for (const hook of hooks.get(c) ?? []) {
+      const foreign = foreignConstructs.has(c) || (hooks.get(c) ?? []).some((h) => h.copy !== COPY);
+      if (foreign) {
+        all.push({
+          path: c.node.path,
+          message: 'This construct comes from another copy of cdkbsd than the App (two versions installed, or sources mixed with compiled files); it would be left out',
+          value: c.constructor?.name ?? typeof c,
+          allowed: 'constructs of one cdkbsd copy: run `npm ls cdkbsd` and dedupe',
+          severity: Severity.ERROR,
+        });
+        continue;
+      }
+      for (const { hook } of hooks.get(c) ?? []) {
         const reporter: IReporter = {
           error: (message, details) => all.push({ path: c.node.path, message, value: details?.value, allowed: details?.allowed, severity: Severity.ERROR }),
           warning: (message, details) => all.push({ path: c.node.path, message, value: details?.value, allowed: details?.allowed, severity: Severity.WARNING }),

@@ -30,15 +30,21 @@ export interface ValidationIssue {
   readonly severity: Severity;
 }
 
+/** Escapes control characters, so a value inside a message can never start a new line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return String(text).replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
 /**
  * Formats one issue as a single readable line: `[path] message (got: value; allowed: ...)`.
  */
 export function formatIssue(issue: ValidationIssue): string {
-  const where = issue.path === '' ? '' : `[${issue.path}] `;
+  const where = issue.path === '' ? '' : `[${oneLine(issue.path)}] `;
   const extra: string[] = [];
   if (issue.value !== undefined) extra.push(`got: ${JSON.stringify(issue.value)}`);
-  if (issue.allowed !== undefined) extra.push(`allowed: ${issue.allowed}`);
-  return `${where}${issue.message}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
+  if (issue.allowed !== undefined) extra.push(`allowed: ${oneLine(issue.allowed)}`);
+  return `${where}${oneLine(issue.message)}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
 }
 
 /**

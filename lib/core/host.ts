@@ -192,8 +192,10 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
    * @param name the FreeBSD interface name (`vtnet0`, `em0`, `vnet0` …)
    */
   public addInterface(name: string, props: NetworkInterfaceProps = {}): NetworkInterface {
-    if (this.ifaces.some((i) => i.name === name)) {
+    const existing = this.ifaces.find((i) => i.name === name);
+    if (existing) {
       Diagnostics.error(this, 'Interface is added twice', { value: String(name), allowed: 'each interface once' });
+      return existing;
     }
     const i = new NetworkInterface(this, name, props);
     this.ifaces.push(i);
@@ -219,6 +221,10 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
    * @param content the whole content
    */
   public addFile(path: string, content: string, options: FileOptions = {}): void {
+    if (typeof content !== 'string') {
+      Diagnostics.error(this, `File content of ${String(path)} must be a string`, { value: String(content), allowed: 'a string' });
+      return;
+    }
     this._addRenderedFile(this, path, () => content, options);
   }
 
@@ -299,6 +305,19 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   }
 
   private validateFiles(report: { error(m: string, d?: any): void }): void {
+    // A file whose path is a folder of another file cannot be written.
+    const specs = this._fileSpecs();
+    const byPath = new Map(specs.map((f) => [f.path, f.owner]));
+    for (const f of specs) {
+      const parts = String(f.path).split('/');
+      for (let i = 2; i < parts.length; i++) {
+        const dir = parts.slice(0, i).join('/');
+        const owner = byPath.get(dir);
+        if (owner) {
+          report.error(`File ${f.path} (added by ${f.owner.node.path}) lies inside ${dir}, which is a file added by ${owner.node.path}`, { value: f.path, allowed: 'paths where no file is the folder of another' });
+        }
+      }
+    }
     const seen = new Map<string, IConstruct>();
     for (const f of this.files) {
       const p = hostPathProblem(f.path);
@@ -311,6 +330,8 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       else seen.set(f.path, f.owner);
       if (f.mode !== undefined && (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777)) {
         report.error(`File mode of ${f.path} is not valid`, { value: String(f.mode), allowed: 'an octal mode 0 to 0o7777, e.g. 0o644' });
+      } else if (f.secret && (f.mode & 0o077) !== 0) {
+        report.error(`File ${f.path} carries a secret but its mode lets group or others read it`, { value: `0${f.mode.toString(8)}`, allowed: 'a mode without group/other bits, e.g. 0o600 (the default for secrets)' });
       }
     }
   }

@@ -60,7 +60,10 @@ export class NetworkInterface extends Construct {
       }
     }
     this.ipv6 = [];
-    for (const text of props.ipv6 ?? []) {
+    if (props.ipv6 !== undefined && !Array.isArray(props.ipv6)) {
+      Diagnostics.error(this, 'ipv6 must be a list of addresses', { value: String(props.ipv6), allowed: "a list such as ['2001:db8::1/64']" });
+    }
+    for (const text of Array.isArray(props.ipv6) ? props.ipv6 : []) {
       const a = Diagnostics.tryParse(this, 'IPv6 address', () => InterfaceAddress.parse(text));
       if (!a) continue;
       if (a.family !== AddressFamily.IPV6) {

@@ -1,9 +1,13 @@
 import { IConstruct } from 'constructs';
+import { COPY, processWide } from './private/global';
 
 /** @internal A step run at synth before validation (e.g. numbering aliases once all VIPs exist). */
 export type PrepareHook = () => void;
 
-const prepares = new WeakMap<IConstruct, Array<{ hook: PrepareHook; late: boolean }>>();
+const prepares = processWide('prepares', () => new WeakMap<IConstruct, Array<{ hook: PrepareHook; late: boolean; copy: symbol }>>());
+
+/** Constructs found at synth that belong to another copy of the library. */
+export const foreignConstructs = new Set<IConstruct>();
 
 /**
  * Registers a preparation step of `scope`: it runs at every synth, before validation, in tree
@@ -11,7 +15,7 @@ const prepares = new WeakMap<IConstruct, Array<{ hook: PrepareHook; late: boolea
  */
 export function addPrepare(scope: IConstruct, hook: PrepareHook, late = false): void {
   const list = prepares.get(scope) ?? [];
-  list.push({ hook, late });
+  list.push({ hook, late, copy: COPY });
   prepares.set(scope, list);
 }
 
@@ -20,14 +24,39 @@ export function addPrepare(scope: IConstruct, hook: PrepareHook, late = false): 
  * contributing to hosts), then the late ones (hosts materializing what was contributed).
  */
 export function runPrepare(root: IConstruct): void {
-  const all = root.node.findAll();
-  for (const late of [false, true]) {
-    for (const c of all) {
-      for (const h of prepares.get(c) ?? []) if (h.late === late) h.hook();
-    }
+  generation++;
+  preparing = true;
+  try {
+    prepareAll(root);
+  } finally {
+    preparing = false;
   }
   // Preparation may have added constructs: lookups memoized so far are void.
   if (synthDepth > 0) memo = new WeakMap();
+}
+
+let generation = 0;
+let preparing = false;
+
+/** The number of the preparation running now, or undefined outside preparation. */
+export function preparingGeneration(): number | undefined {
+  return preparing ? generation : undefined;
+}
+
+function prepareAll(root: IConstruct): void {
+  foreignConstructs.clear();
+  const all = root.node.findAll();
+  for (const late of [false, true]) {
+    for (const c of all) {
+      for (const h of prepares.get(c) ?? []) {
+        if (h.copy !== COPY) {
+          foreignConstructs.add(c);
+          continue;
+        }
+        if (h.late === late) h.hook();
+      }
+    }
+  }
 }
 
 // Memoization for the duration of one synth: tree-wide lookups (every cluster of a host, every

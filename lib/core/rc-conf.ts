@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IReporter } from './diagnostics';
+import { preparingGeneration } from './lifecycle';
 
 /**
  * The syntax of a key/value file.
@@ -18,6 +19,10 @@ interface Entry {
   readonly value: string | (() => string);
   readonly owner: IConstruct;
   readonly secret: boolean;
+  /** Whether the value is computed at synth (a function) rather than given. */
+  readonly lazy: boolean;
+  /** The synth preparation that set it, or undefined for a setting made by user code. */
+  readonly gen?: number;
 }
 
 const KEY_RULES: Record<KeyValueFormat, { re: RegExp; allowed: string }> = {
@@ -39,8 +44,8 @@ export function valueProblem(format: KeyValueFormat, value: string): { message: 
   if (format === KeyValueFormat.SYSCTL_CONF && !/^[A-Za-z0-9_.:,+\/-]+$/.test(value)) {
     return { message: 'sysctl value cannot be read back intact by rc.d/sysctl', allowed: 'letters, digits and . _ : , + / - (no spaces, no #)' };
   }
-  if (format === KeyValueFormat.LOADER_CONF && /["\\]/.test(value)) {
-    return { message: 'loader.conf value cannot contain " or \\', allowed: 'printable characters except " and \\' };
+  if (format === KeyValueFormat.LOADER_CONF && /["\\$]/.test(value)) {
+    return { message: 'loader.conf value cannot contain " \\ or $ (the loader expands $NAME)', allowed: 'printable characters except " \\ and $' };
   }
   return undefined;
 }
@@ -96,20 +101,31 @@ export class KeyValueConf {
    * @default owner - the host
    */
   public set(key: string, value: string, owner?: IConstruct): void {
-    this.add({ key, value, owner: owner ?? this.host, secret: false });
+    this.add({ key, value, owner: owner ?? this.host, secret: false, lazy: false });
   }
 
   /** @internal Sets a value computed at synth time. */
   public _setLazy(key: string, value: () => string, owner: IConstruct, secret: boolean): void {
-    this.add({ key, value, owner, secret });
+    this.add({ key, value, owner, secret, lazy: true });
   }
 
-  private add(e: Entry): void {
-    // The same owner setting the same key again replaces its own setting (idempotent preparation).
-    const i = this.entries.findIndex((x) => x.key === e.key && x.owner === e.owner);
-    if (i >= 0) this.entries[i] = e;
-    else this.entries.push(e);
+  private add(entry: Entry): void {
+    const gen = preparingGeneration();
+    if (gen === undefined) {
+      // Set by user code: kept as given; a different value for the key is a conflict.
+      this.entries.push(entry);
+      return;
+    }
+    // Set while a synth prepares (derived settings): those of older preparations are dropped,
+    // and an owner setting a key again in the same preparation replaces its own value.
+    const e: Entry = { ...entry, gen };
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const x = this.entries[i];
+      if (x.gen !== undefined && (x.gen !== gen || (x.key === e.key && x.owner === e.owner))) this.entries.splice(i, 1);
+    }
+    this.entries.push(e);
   }
+
 
   /**
    * The value of `key`, if set and not secret.
@@ -118,7 +134,7 @@ export class KeyValueConf {
   public get(key: string): string | undefined {
     const e = this.entries.find((x) => x.key === key);
     if (!e || e.secret) return undefined;
-    return typeof e.value === 'string' ? e.value : e.value();
+    return typeof e.value === 'string' ? e.value : (e.value as () => string)();
   }
 
   /** The keys set, sorted as rendered. */
@@ -160,8 +176,12 @@ export class KeyValueConf {
         continue;
       }
       let v: string | undefined;
+      if (!e.lazy && typeof e.value !== 'string') {
+        report.error(`${this.format} value of ${e.key} must be a string (set by ${e.owner.node.path})`, { value: String(e.value), allowed: 'a string' });
+        continue;
+      }
       try {
-        v = typeof e.value === 'string' ? e.value : e.value();
+        v = typeof e.value === 'string' ? e.value : (e.value as () => string)();
       } catch {
         v = undefined; // a lazy value that cannot be computed is reported by its owner
       }
@@ -195,7 +215,7 @@ export class KeyValueConf {
     const lines: string[] = [];
     for (const key of this.keys()) {
       const e = this.entries.find((x) => x.key === key)!;
-      const v = typeof e.value === 'string' ? e.value : e.value();
+      const v = typeof e.value === 'string' ? e.value : (e.value as () => string)();
       switch (this.format) {
         case KeyValueFormat.SYSCTL_CONF:
           lines.push(`${key}=${v}`);

@@ -45,6 +45,8 @@ export class Certificate {
   /** @internal Why the path is not usable, or undefined. */
   public _problem(): string | undefined {
     if (typeof this.path !== 'string' || !this.path.startsWith('/')) return 'Certificate path must be absolute';
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x1f\x7f]/.test(this.path)) return 'Certificate path must not contain control characters';
     if (/[\s#'"\\$]/.test(this.path)) return 'Certificate path must not contain blanks, quotes, #, $ or \\';
     if (this.path.split('/').some((s) => s === '..' || s === '.')) return 'Certificate path must not contain . or .. segments';
     if (this.kind !== CertificateKind.DIRECTORY && this.path.endsWith('/')) return 'Certificate file path ends with "/" (use Certificate.fromDirectory for a directory)';

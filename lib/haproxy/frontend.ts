@@ -169,7 +169,8 @@ export class HaproxyFrontend extends Construct {
     super(scope, id);
     this.props = props;
     this.name = props.name ?? id;
-    this.vips = [...(props.vips ?? [])];
+    this.vips = [...(props.vips ?? [])].filter((v) => v && Array.isArray((v as CarpVip).addresses));
+    const givenVips = props.vips ?? [];
     this.certificates = [...(props.certificates ?? [])];
     this.httpsPort = props.httpsPort ?? 443;
     this.httpPort = props.httpPort ?? 80;
@@ -184,7 +185,11 @@ export class HaproxyFrontend extends Construct {
     if (this.hasTls && this.plainHttpOn && this.httpPort === this.httpsPort) {
       Diagnostics.error(this, 'httpPort and httpsPort are the same', { value: String(this.httpPort), allowed: 'two different ports, or plainHttp: false' });
     }
-    for (const vip of this.vips) {
+    for (const vip of givenVips) {
+      if (!vip || !Array.isArray((vip as CarpVip).addresses)) {
+        Diagnostics.error(this, 'vips holds something that is not a CarpVip', { value: String(vip), allowed: 'CarpVip objects (cluster.addVip(...))' });
+        continue;
+      }
       for (const a of vip.addresses) this.bindAddresses.push({ address: a, vip });
     }
     for (const text of props.addresses ?? []) {

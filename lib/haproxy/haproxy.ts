@@ -232,6 +232,15 @@ export class Haproxy extends Construct {
       Diagnostics.error(this, 'configPath must be an absolute path', { value: String(this.configPath), allowed: '/usr/local/etc/haproxy.conf' });
     }
 
+    for (const [name, d] of Object.entries(props.timeouts ?? {})) {
+      if (d === undefined) continue;
+      if (!(d instanceof Duration)) {
+        Diagnostics.error(this, `timeouts.${name} must be a Duration`, { value: String(d), allowed: 'Duration.seconds(n) and friends' });
+      } else if (d.toMilliseconds() > 2_147_483_647) {
+        Diagnostics.error(this, `timeouts.${name} exceeds HAProxy's timer limit`, { value: d.toString(), allowed: 'at most 2147483647ms (about 24.8 days)' });
+      }
+    }
+
     addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
   }

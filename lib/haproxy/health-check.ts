@@ -82,6 +82,9 @@ export class HealthCheck {
     int('rise', this.timing.rise, 1, 1000);
     int('fall', this.timing.fall, 1, 1000);
     int('expectStatus', this.http.expectStatus, 100, 599);
+    if (this.timing.interval !== undefined && this.timing.interval.toMilliseconds() > 2_147_483_647) {
+      out.push({ message: 'Health check interval exceeds HAProxy\'s timer limit', value: this.timing.interval.toString(), allowed: 'at most 2147483647ms (about 24.8 days)' });
+    }
     if (this.timing.interval !== undefined && this.timing.interval.toMilliseconds() < 100) {
       out.push({ message: 'Health check interval is too short', value: this.timing.interval.toString(), allowed: 'at least 100ms' });
     }

@@ -217,10 +217,13 @@ export class PfRule extends Construct {
         err('synproxy state needs a TCP-only rule', protos.join(', ') || 'any protocol', 'protocols: [PfProtocol.TCP]');
       }
     }
+    if (typeof p.label === 'string' && Buffer.byteLength(p.label, 'utf8') > 63) {
+      err('Rule label is longer than pfctl allows (63 bytes)', p.label, 'at most 63 bytes');
+    }
     for (const [what, text] of [['label', p.label], ['comment', p.comment]] as const) {
       // eslint-disable-next-line no-control-regex
-      if (text !== undefined && (typeof text !== 'string' || /["\x00-\x1f\x7f]/.test(text))) {
-        err(`Rule ${what} cannot contain quotes or control characters`, String(text), 'printable text without "');
+      if (text !== undefined && (typeof text !== 'string' || /["\\\x00-\x1f\x7f]/.test(text))) {
+        err(`Rule ${what} cannot contain quotes, backslashes or control characters`, String(text), 'printable text without " and \\');
       }
     }
   }

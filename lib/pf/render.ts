@@ -73,5 +73,7 @@ function state(s: PfStateModel): string {
 function withComment(line: string, comment?: string): string {
   if (comment === undefined || comment === '') return line;
   // eslint-disable-next-line no-control-regex
-  return `${line}  # ${comment.replace(/[\x00-\x1f\x7f]/g, ' ')}`;
+  // pfctl joins a line ending in a backslash with the next one, even inside a comment: never
+  // let one through, or the next rule would silently vanish.
+  return `${line}  # ${comment.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\\/g, '/')}`;
 }

@@ -253,7 +253,7 @@ describe('other rule checks', () => {
     fw.addRule('Label', { action: PfAction.PASS, label: 'a"b' });
     expect(fwFindings(t.app)).toEqual([
       { path: 'Firewall/BlockState', message: 'A block rule cannot keep state', severity: ERROR },
-      { path: 'Firewall/Label', message: 'Rule label cannot contain quotes or control characters', severity: ERROR },
+      { path: 'Firewall/Label', message: 'Rule label cannot contain quotes, backslashes or control characters', severity: ERROR },
       { path: 'Firewall/Synproxy', message: 'synproxy state needs a TCP-only rule', severity: ERROR },
     ]);
   });
