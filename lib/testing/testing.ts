@@ -1,6 +1,8 @@
 import { App } from '../core/app';
 import { SynthHost, Synthesis } from '../core/synthesis';
 import { ValidationIssue } from '../core/errors';
+import { HaproxyConfView } from './parse-haproxy';
+import { PfConfView } from './parse-pf';
 import { readShellVars, readSysctlConf } from './parse-rc-conf';
 
 /**
@@ -77,6 +79,20 @@ export class SynthesizedApp {
   /** The OIDs a host's /etc/sysctl.conf sets, read as rc.d/sysctl reads them. */
   public sysctlConf(hostname: string): Record<string, string> {
     return readSysctlConf(this.file(hostname, '/etc/sysctl.conf'));
+  }
+
+  /**
+   * A host's haproxy.conf, parsed into sections and directives.
+   * @param path where the config is on the host
+   * @default path '/usr/local/etc/haproxy.conf'
+   */
+  public haproxyConf(hostname: string, path?: string): HaproxyConfView {
+    return HaproxyConfView.parse(this.file(hostname, path ?? '/usr/local/etc/haproxy.conf'));
+  }
+
+  /** A host's /etc/pf.conf, parsed into macros, tables, options and rules. */
+  public pfConf(hostname: string): PfConfView {
+    return PfConfView.parse(this.file(hostname, '/etc/pf.conf'));
   }
 
   /** App-level files (diagram, deploy), by path under the outdir. */
