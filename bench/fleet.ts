@@ -15,17 +15,10 @@
  *
  * Addresses are unique per site and pure data: nothing is sent anywhere.
  */
-import { App } from '../lib/core/app';
-import { FreeBsdHost } from '../lib/core/host';
-import { Secret } from '../lib/core/secret';
-import { CarpCluster } from '../lib/carp/carp-cluster';
-import { Haproxy } from '../lib/haproxy/haproxy';
-import { Certificate } from '../lib/haproxy/certificate';
-import { HealthCheck } from '../lib/haproxy/health-check';
-import { PfRuleset } from '../lib/pf/pf-ruleset';
-import { PfAction, PfDirection, PfProtocol } from '../lib/pf/types';
-import { PfAddress, PfPort, PfState } from '../lib/pf/values';
-import { AddressFamily } from '../lib/net/address';
+import {
+  AddressFamily, App, CarpCluster, Certificate, FreeBsdHost, Haproxy, HealthCheck,
+  PfAction, PfAddress, PfDirection, PfPort, PfProtocol, PfRuleset, PfState, Secret,
+} from '../lib';
 
 /** Sizes of one site (the numbers). */
 export const SITE_SHAPE = {

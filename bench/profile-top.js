@@ -50,6 +50,17 @@ function summarize(file, top) {
   console.log(`# ${file}`);
   show('Self time', self);
   show('Total time', incl);
+  // Self time per source file (node_modules by package), to see which module to work on.
+  const byFile = new Map();
+  for (const [k, us] of self) {
+    const last = k.slice(k.lastIndexOf(' ') + 1);
+    let f = last.includes('/') || last.includes(':') ? last : `(${k.trim()})`;
+    f = f.replace(/:\d+$/, '');
+    const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f);
+    if (nm) f = `node_modules/${nm[1]}`;
+    byFile.set(f, (byFile.get(f) || 0) + us);
+  }
+  show('Self time by file', byFile);
 }
 
 const args = process.argv.slice(2);

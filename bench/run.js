@@ -20,7 +20,7 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
 const TARGETS = { sites: 1000, wallMs: 3000, rssMiB: 1024, ratioToBaseline: 4, growth: 11 };
-const CHILD_TIMEOUT_MS = 110_000;
+const CHILD_TIMEOUT_MS = 90_000;
 
 function parseArgs(argv) {
   const o = { sizes: [10, 100, 1000], diagram: true, json: undefined, tmp: os.tmpdir(), keep: false };
@@ -43,29 +43,32 @@ function parseArgs(argv) {
   return o;
 }
 
+/** Flushes dirty pages so that one run's writeback does not land in the next run's timing. */
+function flush() {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 /** Runs bench/measure.ts in a child and returns its JSON result. */
 function measure(args) {
+  flush();
   const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'measure.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
     maxBuffer: 16 * 1024 * 1024,
     env: { ...process.env, CDKBSD_NO_DIAGRAM: args.includes('--diagram') ? '0' : '1' },
   });
   if (r.stderr) process.stderr.write(r.stderr);
+  if (r.error && r.error.code === 'ETIMEDOUT') {
+    throw Object.assign(new Error(`measure.ts ${args.join(' ')} timed out after ${CHILD_TIMEOUT_MS / 1000} s`), { timedOut: true });
+  }
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
     throw new Error(`measure.ts ${args.join(' ')} failed: ${why}`);
   }
   const line = r.stdout.trim().split('\n').pop();
   return JSON.parse(line);
-}
-
-/** Warns when jsii's compiled .js sit next to the sources: tsx would load them instead of the .ts. */
-function warnStaleJs() {
-  if (fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) {
-    console.warn('note: lib/**/*.js exist (jsii output); the bench loads them instead of the .ts sources. Recompile (npm run compile) or remove them for current numbers.');
-  }
 }
 
 function machine() {
@@ -111,47 +114,60 @@ function table(rows) {
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  warnStaleJs();
   const m = machine();
   console.log(`cdkbsd bench: ${m.cpus} CPUs (${m.model}), ${m.memGiB.toFixed(1)} GiB, node ${m.node}, ${m.platform}, load ${m.load}`);
   const work = fs.mkdtempSync(path.join(opts.tmp, 'cdkbsd-bench-'));
   const rows = [];
+  const timedOut = [];
   let diagram;
+  // Outputs are removed only at the end: deleting thousands of files keeps some disks busy
+  // (ext4 with online discard here) and would slow down the next measurement.
   try {
-    for (const n of opts.sizes) {
-      const oursDir = path.join(work, `ours-${n}`);
-      const baseDir = path.join(work, `baseline-${n}`);
-      process.stdout.write(`sites ${n}: synth… `);
-      const ours = measure(['ours', String(n), oursDir]);
-      process.stdout.write(`${fmt.ms(ours.wallMs)} ms; baseline… `);
-      const baseline = measure(['baseline', oursDir, baseDir]);
-      console.log(`${fmt.ms(baseline.wallMs)} ms`);
-      if (baseline.files !== ours.files || baseline.bytes !== ours.bytes) {
-        throw new Error(`baseline wrote ${baseline.files} files / ${baseline.bytes} bytes, ours ${ours.files} / ${ours.bytes}`);
-      }
-      rows.push({ ours, baseline });
-      if (!opts.keep) {
-        fs.rmSync(oursDir, { recursive: true, force: true });
-        fs.rmSync(baseDir, { recursive: true, force: true });
-      }
-    }
-    if (opts.diagram) {
-      const n = 100;
-      const plain = rows.find((r) => r.ours.sites === n)?.ours;
-      process.stdout.write(`sites ${n} with the topology diagram… `);
-      try {
-        const withDiagram = measure(['ours', String(n), path.join(work, `diagram-${n}`), '--diagram']);
-        console.log(`${fmt.ms(withDiagram.wallMs)} ms`);
-        diagram = { sites: n, withDiagram, without: plain };
-      } catch (e) {
-        console.log(`not measured: ${e.message.split('\n')[0]}`);
-      }
-    }
-  } finally {
+    measureAll(opts, work, rows, timedOut, (d) => (diagram = d));
+  } catch (e) {
     if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
-    else console.log(`outputs kept in ${work}`);
+    throw e;
   }
+  report(opts, m, started, work, rows, timedOut, diagram);
+}
 
+function measureAll(opts, work, rows, timedOut, setDiagram) {
+  for (const n of opts.sizes) {
+    const oursDir = path.join(work, `ours-${n}`);
+    const baseDir = path.join(work, `baseline-${n}`);
+    process.stdout.write(`sites ${n}: synth… `);
+    let ours;
+    try {
+      ours = measure(['ours', String(n), oursDir]);
+    } catch (e) {
+      if (!e.timedOut) throw e;
+      console.log(`timed out (> ${CHILD_TIMEOUT_MS / 1000} s)`);
+      timedOut.push(n);
+      continue;
+    }
+    process.stdout.write(`${fmt.ms(ours.wallMs)} ms; baseline… `);
+    const baseline = measure(['baseline', oursDir, baseDir]);
+    console.log(`${fmt.ms(baseline.wallMs)} ms`);
+    if (baseline.files !== ours.files || baseline.bytes !== ours.bytes) {
+      throw new Error(`baseline wrote ${baseline.files} files / ${baseline.bytes} bytes, ours ${ours.files} / ${ours.bytes}`);
+    }
+    rows.push({ ours, baseline });
+  }
+  if (opts.diagram) {
+    const n = 100;
+    const plain = rows.find((r) => r.ours.sites === n)?.ours;
+    process.stdout.write(`sites ${n} with the topology diagram… `);
+    try {
+      const withDiagram = measure(['ours', String(n), path.join(work, `diagram-${n}`), '--diagram']);
+      console.log(`${fmt.ms(withDiagram.wallMs)} ms`);
+      setDiagram({ sites: n, withDiagram, without: plain });
+    } catch (e) {
+      console.log(`not measured: ${e.message.split('\n')[0]}`);
+    }
+  }
+}
+
+function report(opts, m, started, work, rows, timedOut, diagram) {
   console.log('');
   console.log(table(rows));
   console.log('');
@@ -177,8 +193,17 @@ function main() {
     const extra = diagram.without ? ` (+${fmt.ms(d.wallMs - diagram.without.wallMs)} ms over the same synth without it)` : '';
     console.log(`diagram at ${diagram.sites} sites: synth with topology.dot/.svg ${fmt.ms(d.wallMs)} ms${extra}, peak RSS ${fmt.mib(d.maxRssKiB)} MiB, ${d.files} files`);
   }
-  console.log(`bench run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, rows, diagram }, null, 2) + '\n');
+  for (const n of timedOut) console.log(`MISS sites ${n}: the synth did not finish within ${CHILD_TIMEOUT_MS / 1000} s`);
+  const measured = Date.now();
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ machine: m, rows, diagram, timedOut }, null, 2) + '\n');
+  if (opts.keep) {
+    console.log(`outputs kept in ${work}`);
+  } else {
+    process.stdout.write('removing the outputs… ');
+    fs.rmSync(work, { recursive: true, force: true });
+    console.log(`${((Date.now() - measured) / 1000).toFixed(1)} s`);
+  }
+  console.log(`bench run took ${((Date.now() - started) / 1000).toFixed(1)} s (measuring ${((measured - started) / 1000).toFixed(1)} s)`);
 }
 
 try {
