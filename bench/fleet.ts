@@ -18,7 +18,7 @@
 import {
   AddressFamily, App, CarpCluster, Certificate, FreeBsdHost, Haproxy, HealthCheck,
   PfAction, PfAddress, PfDirection, PfPort, PfProtocol, PfRuleset, PfState, Secret,
-} from '../lib';
+} from '../lib/index';
 
 /** Sizes of one site (the numbers). */
 export const SITE_SHAPE = {

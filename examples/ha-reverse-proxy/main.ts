@@ -14,7 +14,7 @@
 import {
   AnsibleDeployment, App, BecomeMethod, CarpCluster, Certificate, Duration, FreeBsdHost, Haproxy, HealthCheck, IcmpType,
   PfRuleset, Secret,
-} from '../../lib';
+} from '../../lib/index';
 
 export function buildReferenceApp(app: App = new App()): App {
   // --- The two hosts, addresses exactly as in the reference -------------------------------
@@ -64,6 +64,7 @@ export function buildReferenceApp(app: App = new App()): App {
 
   const appBackend = haproxy.addBackend('be_app', {
     healthCheck: HealthCheck.http('/healthz', { host: 'app.example.net', interval: Duration.seconds(2), rise: 2, fall: 3 }),
+    stickOnSource: { expire: Duration.minutes(30) }, // clients stay on one app server, also after a failover (peers)
   });
   appBackend.addServer('app1', { address: '10.1.70.11', port: 8080 });
   appBackend.addServer('app2', { address: '10.1.70.12', port: 8080 });

@@ -4,7 +4,7 @@ import { Diagnostics, IReporter, checkInt } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
 import { addPrepare, allConstructs, synthMemo } from '../core/lifecycle';
 import { Secret } from '../core/secret';
-import { AddressFamily } from '../net/address';
+import { AddressFamily, IpPrefix } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { CarpVip, CarpVipProps } from './carp-vip';
 import { CARP_DEVD_CONF_MODE, CARP_DEVD_CONF_PATH, CarpState, carpDevdProblems, renderCarpDevdConf } from './render-devd';
@@ -455,25 +455,53 @@ function crossClusterIssues(clusters: CarpCluster[]): Map<CarpCluster, CrossIssu
     seen.add(key);
     out.set(first.cluster, [...(out.get(first.cluster) ?? []), issue(first, other)]);
   };
+  // A segment is a member's interface (same host, same interface name) or a network prefix on
+  // it. Two clusters share a segment when one has a prefix containing an address of the other,
+  // whatever the prefix lengths: each address is probed under every prefix length in use.
+  const ownSegments = new Map<CarpCluster, Set<string>>();
+  const probes = new Map<CarpCluster, Set<string>>();
+  const lengths = new Map<string, Set<number>>();
+  for (const c of clusters) {
+    for (const m of c.targetHosts) {
+      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) {
+        lengths.set(a.family, (lengths.get(a.family) ?? new Set()).add(a.prefixLength));
+      }
+    }
+  }
+  for (const c of clusters) {
+    const own = new Set<string>();
+    const probe = new Set<string>();
+    for (const m of c.targetHosts) {
+      const ifKey = `if:${m.node.path}:${c.interfaceName}`;
+      own.add(ifKey);
+      probe.add(ifKey);
+      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) {
+        own.add(`net:${a.network.toString()}`);
+        for (const len of lengths.get(a.family) ?? []) {
+          if (len <= (a.address.isIpv4 ? 32 : 128)) probe.add(`net:${IpPrefix._fromParts(a.address._parsed, len).toString()}`);
+        }
+      }
+    }
+    ownSegments.set(c, own);
+    probes.set(c, probe);
+  }
   const bySegment = new Map<string, CarpVip[]>();
+  for (const c of clusters) {
+    for (const vip of c.vips) {
+      for (const seg of ownSegments.get(c)!) bySegment.set(`${seg}|${vip.vhid}`, [...(bySegment.get(`${seg}|${vip.vhid}`) ?? []), vip]);
+    }
+  }
   const byAddress = new Map<string, CarpVip[]>();
   for (const c of clusters) {
-    const segments = new Set<string>();
-    for (const m of c.targetHosts) {
-      segments.add(`if:${m.node.path}:${c.interfaceName}`);
-      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) segments.add(`net:${a.network.toString()}`);
-    }
     for (const vip of c.vips) {
-      for (const seg of segments) {
-        const k = `${seg}|${vip.vhid}`;
-        for (const other of bySegment.get(k) ?? []) {
+      for (const seg of probes.get(c)!) {
+        for (const other of bySegment.get(`${seg}|${vip.vhid}`) ?? []) {
           add(vip, other, 'vhid', (first, o) => ({
             message: `vhid ${first.vhid} is also used by ${o.node.path} on the same network segment (CARP's virtual MAC 00:00:5e:00:01:${first.vhid.toString(16).padStart(2, '0')} would clash)`,
             value: String(first.vhid),
             allowed: 'a vhid unique on the segment',
           }));
         }
-        bySegment.set(k, [...(bySegment.get(k) ?? []), vip]);
       }
       for (const a of vip.addresses) {
         for (const other of byAddress.get(a.text) ?? []) {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Duration } from '../net/duration';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { IpAddress } from '../net/address';
 import { HealthCheck } from './health-check';
@@ -36,6 +37,24 @@ export interface StickyCookieOptions {
   readonly httpOnly?: boolean;
 }
 
+/**
+ * Source-address stickiness: a client keeps going to the server it first reached. The stick
+ * table is replicated to the other members when `Haproxy.enablePeers()` is on, so the
+ * stickiness survives a failover.
+ */
+export interface StickOnSourceOptions {
+  /**
+   * How long an entry lives after its last use.
+   * @default Duration.minutes(30)
+   */
+  readonly expire?: Duration;
+  /**
+   * The number of entries the table holds.
+   * @default 100000
+   */
+  readonly size?: number;
+}
+
 /** Properties of a backend. */
 export interface HaproxyBackendProps {
   /**
@@ -58,6 +77,11 @@ export interface HaproxyBackendProps {
    * @default - none
    */
   readonly stickyCookie?: StickyCookieOptions;
+  /**
+   * Stickiness by client address, with a stick table shared with the other members (peers).
+   * @default - none
+   */
+  readonly stickOnSource?: StickOnSourceOptions;
 }
 
 /** TLS from HAProxy to a server. */
@@ -126,6 +150,7 @@ export class HaproxyBackend extends Construct {
   /** The health check, if any. */
   public readonly healthCheck?: HealthCheck;
   private readonly cookie?: StickyCookieOptions;
+  private readonly stick?: StickOnSourceOptions;
   private readonly serverList: ServerEntry[] = [];
 
   /** Use `Haproxy.addBackend`. */
@@ -135,6 +160,17 @@ export class HaproxyBackend extends Construct {
     this.balance = props.balance ?? BalanceAlgorithm.ROUND_ROBIN;
     this.healthCheck = props.healthCheck;
     this.cookie = props.stickyCookie;
+    this.stick = props.stickOnSource;
+    if (this.stick) {
+      const e = this.stick.expire;
+      if (e !== undefined && (!(e instanceof Duration) || e.toMilliseconds() < 1000 || e.toMilliseconds() > 2_147_483_647)) {
+        Diagnostics.error(this, 'stickOnSource.expire must be a Duration from 1s to about 24.8 days', { value: String(e), allowed: 'e.g. Duration.minutes(30)' });
+      }
+      const n = this.stick.size;
+      if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100_000_000)) {
+        Diagnostics.error(this, 'stickOnSource.size must be an integer from 1 to 100000000', { value: String(n), allowed: '1–100000000' });
+      }
+    }
     if (typeof this.name !== 'string' || !HAPROXY_NAME.test(this.name)) {
       Diagnostics.error(this, 'Backend name is not a valid HAProxy identifier', { value: String(this.name), allowed: HAPROXY_NAME_ALLOWED });
     }
@@ -182,6 +218,11 @@ export class HaproxyBackend extends Construct {
     this.serverList.push({ name, props, address });
   }
 
+  /** Whether the backend keeps a source-address stick table. */
+  public get sticksOnSource(): boolean {
+    return this.stick !== undefined;
+  }
+
   /** The names of the servers, in the order added. */
   public get serverNames(): string[] {
     return this.serverList.map((s) => s.name);
@@ -196,7 +237,7 @@ export class HaproxyBackend extends Construct {
   }
 
   /** @internal */
-  public _model(): BackendModel {
+  public _model(peersName?: string): BackendModel {
     const servers: ServerModel[] = this.serverList.map((s) => ({
       name: s.name,
       address: s.address ? s.address.text : String(s.props.address),
@@ -218,6 +259,9 @@ export class HaproxyBackend extends Construct {
       name: this.name,
       balance: this.balance,
       healthCheck: this.healthCheck?._model(),
+      stickOnSource: this.stick
+        ? { size: this.stick.size ?? 100_000, expireMs: (this.stick.expire ?? Duration.minutes(30)).toMilliseconds(), peers: peersName }
+        : undefined,
       cookie: this.cookie
         ? { name: this.cookie.name ?? 'SRV', secure: this.cookie.secure ?? true, httpOnly: this.cookie.httpOnly ?? true }
         : undefined,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare } from '../core/lifecycle';
+import { addPrepare, synthMemo } from '../core/lifecycle';
 import { generatedHeader } from '../core/private/header';
 import { Secret } from '../core/secret';
 import { CarpCluster } from '../carp/carp-cluster';
@@ -351,7 +351,10 @@ export class Haproxy extends Construct {
 
   /** Renders the haproxy.conf of one target host. */
   public renderFor(host: FreeBsdHost): string {
-    return renderHaproxyConf(this._modelFor(host), generatedHeader(this.node.path));
+    const model = this._modelFor(host);
+    // Members differ only in localpeer and the stats page address: render each variant once.
+    const variant = JSON.stringify([model.global.localPeer ?? null, model.stats?.binds ?? null]);
+    return synthMemo(this, `haproxy:conf|${variant}`, () => renderHaproxyConf(model, generatedHeader(this.node.path)));
   }
 
   /** @internal The model of one host's haproxy.conf. */
@@ -385,8 +388,8 @@ export class Haproxy extends Construct {
         forwardFor: false,
         redispatch: true,
       },
-      frontends: this.frontendList.map((f) => f._model()),
-      backends: this.backendList.map((b) => b._model()),
+      frontends: synthMemo(this, 'haproxy:frontends', () => this.frontendList.map((f) => f._model())),
+      backends: synthMemo(this, 'haproxy:backends', () => this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined))),
       stats: this.statsModel(host),
       peers: this.peersModel(),
     };
@@ -435,6 +438,11 @@ export class Haproxy extends Construct {
     if (hosts.length === 0) r.error('HAProxy has no target host', { value: String(this.target), allowed: 'a FreeBsdHost or a CarpCluster with members' });
     if (this.frontendList.length === 0) r.warning('HAProxy has no frontend: it listens on nothing', { value: this.node.id });
     this.checkUniqueNames(r);
+    if (!this.peersProps && hosts.length > 1) {
+      for (const b of this.backendList.filter((x) => x.sticksOnSource)) {
+        r.warning(`Backend ${b.name} keeps a stick table but peers are off: each member has its own table, so stickiness is lost at a failover`, { value: b.name, allowed: 'haproxy.enablePeers()' });
+      }
+    }
 
     // Listeners of the frontends, for the stats page's check (frontends check each other).
     const owners = new Map<string, string>();

@@ -184,6 +184,8 @@ export interface BackendModel {
   readonly balance: string;
   readonly healthCheck?: HealthCheckModel;
   readonly cookie?: CookieModel;
+  /** Source-address stickiness: a stick table (replicated through `peers` when set). */
+  readonly stickOnSource?: { readonly size: number; readonly expireMs: number; readonly peers?: string };
   /** Servers in the author's order (it matters for `balance first` and for reading). */
   readonly servers: ServerModel[];
 }

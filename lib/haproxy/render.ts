@@ -257,6 +257,13 @@ function renderBackend(be: BackendModel): string[] {
     if (be.cookie.secure) words.push('secure');
     out.push(line(...words));
   }
+  if (be.stickOnSource) {
+    // type ipv6 holds IPv4 clients too (as mapped addresses): one table for dual-stack binds.
+    const t = ['stick-table', 'type', 'ipv6', 'size', be.stickOnSource.size, 'expire', haproxyTime(be.stickOnSource.expireMs)];
+    if (be.stickOnSource.peers) t.push('peers', be.stickOnSource.peers);
+    out.push(line(...t));
+    out.push(line('stick', 'on', 'src'));
+  }
   const hc = be.healthCheck;
   if (hc?.kind === 'http') {
     out.push(line('option', 'httpchk'));

@@ -15,7 +15,8 @@ type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 
 function parseBare(text: string): Parsed | undefined {
   if (typeof text !== 'string') return undefined;
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  // Cheap shape test first: ipaddr's IPv4 check throws and catches internally on IPv6 text.
+  if (/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) {
     const v6 = ipaddr.IPv6.parse(text);
     return v6;

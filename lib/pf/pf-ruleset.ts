@@ -277,7 +277,8 @@ export class PfRuleset extends Construct {
     }
 
     // The user's rules, in their order.
-    for (const r of this.ruleList) filter.push(r._toModel({ spellInterface: spell }));
+    // (The same for every host that spells interfaces alike: computed once per synth.)
+    for (const r of this.ruleList) filter.push(synthMemo(r, `pf:model|${syncIf ?? ''}`, () => r._toModel({ spellInterface: spell })));
 
     const options = [{ text: `block-policy ${p.blockPolicy ?? PfBlockPolicy.DROP}` }];
     const skip = p.skipInterfaces ?? ['lo'];

@@ -6,7 +6,7 @@
  */
 import { Node } from 'constructs';
 import { describe, expect, test } from 'vitest';
-import { App, HaproxyCheck, Testing } from '../../lib';
+import { App, HaproxyCheck, Testing } from '../../lib/index';
 import { SITE_SHAPE, buildFleet, siteOctets } from '../../bench/fleet';
 
 const skipHaproxy = HaproxyCheck.shouldSkip();

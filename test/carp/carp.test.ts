@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
-import { App, CarpCluster, CarpClusterProps, Errors, FreeBsdHost, Secret, Testing } from '../../lib';
+import { App, CarpCluster, CarpClusterProps, Errors, FreeBsdHost, Secret, Testing } from '../../lib/index';
 
 const PASS = Secret.fromLiteral('K7q2Lm9Xv4Rt8Wn3Zp');
 
@@ -279,5 +279,32 @@ describe('CARP validation', () => {
     expect(Testing.synth(app).warnings.map((w) => w.path + ': ' + w.message)).toEqual([
       'Carp: Preempt is off with several VIPs: they may end up on different members, and a repaired preferred master never takes them back',
     ]);
+  });
+});
+
+describe('CARP validation across clusters', () => {
+  test('one vhid on overlapping prefixes of different lengths (/24 inside /16) is caught', () => {
+    const app = new App({ diagram: false });
+    const mk = (id: string, name: string, ip: string) => {
+      const h = new FreeBsdHost(app, id, { hostname: name });
+      h.addInterface('vtnet0', { ipv4: ip });
+      return h;
+    };
+    const c1 = new CarpCluster(app, 'C1', { members: [mk('A', 'a.example.org', '10.1.60.11/24'), mk('B', 'b.example.org', '10.1.60.12/24')], interfaceName: 'vtnet0', password: PASS });
+    const c2 = new CarpCluster(app, 'C2', { members: [mk('C', 'c.example.org', '10.1.61.11/16'), mk('D', 'd.example.org', '10.1.61.12/16')], interfaceName: 'vtnet0', password: PASS });
+    c1.addVip('V', { vhid: 5, ipv4: ['10.1.60.50'] });
+    c2.addVip('V', { vhid: 5, ipv4: ['10.1.61.50'] });
+    expect(issues(app)).toEqual([
+      { path: 'C1', message: expect.stringMatching(/^vhid 5 is also used by C2\/V on the same network segment/), value: '5' },
+    ]);
+  });
+
+  test('one vhid on separate segments is fine', () => {
+    const app = new App({ diagram: false });
+    const c1 = new CarpCluster(app, 'C1', { members: pair(app), interfaceName: 'vtnet0', password: PASS });
+    const c2 = new CarpCluster(app, 'C2', { members: pair(app, { names: ['lb-c.example.org', 'lb-d.example.org'], prefix: '198.51.100', ipv6: false }), interfaceName: 'vtnet0', password: PASS });
+    c1.addVip('V', { vhid: 1, ipv4: ['192.0.2.50'] });
+    c2.addVip('V', { vhid: 1, ipv4: ['198.51.100.50'] });
+    expect(issues(app)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, Testing } from '../../lib';
+import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, Testing } from '../../lib/index';
 import { Haproxy } from '../../lib/haproxy/haproxy';
 
 function setup(extra: Record<string, unknown> = {}, opts: { haproxy?: boolean; jail?: boolean } = {}) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
-import { App, Errors, FreeBsdHost, Secret, Severity, Testing } from '../../lib';
+import { App, Errors, FreeBsdHost, Secret, Severity, Testing } from '../../lib/index';
 import { ValidationError } from '../../lib/core/errors';
 
 function tmpdir(): string {

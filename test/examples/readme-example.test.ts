@@ -1,6 +1,6 @@
 // The worked example of the README ("Unit-testing a topology"): kept here so it runs.
 import { expect, test } from 'vitest';
-import { App, Errors, HaproxyCheck, PfConfView, Testing } from '../../lib';
+import { App, Errors, HaproxyCheck, PfConfView, Testing } from '../../lib/index';
 import { buildReferenceApp } from '../../examples/ha-reverse-proxy/main';
 
 test('README: unit-testing the reference topology', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { App, Testing } from '../../lib';
+import { App, Testing } from '../../lib/index';
 import { buildReferenceApp } from '../../examples/ha-reverse-proxy/main';
 
 // The reference setup (shared/reference/reference-setup.md), value by value. The password is the
@@ -69,5 +69,49 @@ describe('the main example reproduces the reference setup', () => {
 
   test('the example synthesizes without warnings from the network part', () => {
     expect(t.warnings.filter((w) => w.path.startsWith('Carp') || w.path.startsWith('Haproxy0'))).toEqual([]);
+  });
+});
+
+describe('the main example goes beyond the reference (issue 10: failover that follows the service)', () => {
+  const t = Testing.synth(buildReferenceApp(new App({ diagram: false })));
+  const hosts = ['haproxy01.example.net', 'haproxy02.example.net'];
+
+  test.each(hosts)('%s carries the watcher, its rc.d script and rc.conf enable line', (host) => {
+    const files = t.files(host);
+    const watcher = files.find((f) => f.path === '/usr/local/libexec/cdkbsd/carp-haproxy-watch')!;
+    expect(watcher.mode).toBe(0o755);
+    expect(files.find((f) => f.path === '/usr/local/etc/rc.d/cdkbsd_carpwatch')!.mode).toBe(0o755);
+    expect(t.rcConf(host).cdkbsd_carpwatch_enable).toBe('YES');
+  });
+
+  test.each(hosts)('%s logs CARP transitions through devd on vnet0', (host) => {
+    expect(t.file(host, '/etc/devd/carp.conf')).toMatch(/match "subsystem" "\[0-9\]\+@vnet0";/);
+  });
+
+  test('pfsync: rc.conf on each member points at the other over vnet1, and PF passes pfsync there', () => {
+    expect(t.rcConf(hosts[0])).toMatchObject({ pfsync_enable: 'YES', pfsync_syncdev: 'vnet1', pfsync_syncpeer: '172.16.60.2' });
+    expect(t.rcConf(hosts[1])).toMatchObject({ pfsync_enable: 'YES', pfsync_syncdev: 'vnet1', pfsync_syncpeer: '172.16.60.1' });
+    for (const h of hosts) {
+      const pf = t.pfConf(h);
+      expect(pf.macros.sync_if).toBe('vnet1');
+      const sync = pf.rules.find((r) => r.protocols.includes('pfsync'))!;
+      expect(sync).toMatchObject({ action: 'pass', quick: true, interfaces: ['vnet1'] });
+      expect(sync.stateOptions).toContain('no-sync');
+      const carp = pf.rules.find((r) => r.protocols.includes('carp'))!;
+      expect(carp.stateOptions).toContain('no-sync');
+    }
+  });
+
+  test('peers: the same peers section on both, each host naming itself as localpeer at its own address', () => {
+    const peerLines = hosts.map((h) => t.haproxyConf(h).section('peers', 'members')!.find('peer').map((d) => d.args.join(' ')));
+    expect(peerLines[0]).toEqual(['haproxy01.example.net 10.1.60.201:10000', 'haproxy02.example.net 10.1.60.202:10000']);
+    expect(peerLines[1]).toEqual(peerLines[0]);
+    hosts.forEach((h) => {
+      expect(t.haproxyConf(h).section('global')!.findFirst('localpeer')!.args).toEqual([h]);
+      // The stick table of be_app is replicated through that section.
+      const be = t.haproxyConf(h).section('backend', 'be_app')!;
+      expect(be.findFirst('stick-table')!.valueAfter('peers')).toBe('members');
+      expect(be.findFirst('stick')!.args).toEqual(['on', 'src']);
+    });
   });
 });

@@ -2,7 +2,7 @@
 // fixture in one way (an injected prop value, or one more call) and states the construct path and
 // the exact message of the error it must produce. Cases marked BUG-n found a bug (the bad input got
 // through, or failed with another error); see /work/notes/robustness-bugs.md.
-import { Duration, FreeBsdHost, Secret } from '../../lib';
+import { Duration, FreeBsdHost, Secret } from '../../lib/index';
 import { AnsibleDeployment } from '../../lib/deploy/ansible';
 import { Certificate } from '../../lib/haproxy/certificate';
 import { HealthCheck } from '../../lib/haproxy/health-check';

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Errors } from '../../lib';
+import { Errors } from '../../lib/index';
 import { CASES } from './catalogue-cases';
 import { buildFull, describeError, snapshot, tempDir } from './fixtures';
 

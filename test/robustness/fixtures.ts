@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, ValidationIssue } from '../../lib';
+import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, ValidationIssue } from '../../lib/index';
 import { AnsibleDeployment } from '../../lib/deploy/ansible';
 import { HaproxyBackend } from '../../lib/haproxy/backend';
 import { Certificate } from '../../lib/haproxy/certificate';

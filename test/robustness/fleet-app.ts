@@ -1,6 +1,6 @@
 // A child-process app for the atomicity tests: N hosts, each with an rc.conf and a large file.
 // Usage: tsx fleet-app.ts <outdir> <hosts> <tag>
-import { App, FreeBsdHost } from '../../lib';
+import { App, FreeBsdHost } from '../../lib/index';
 
 const [outdir, n, tag] = process.argv.slice(2);
 const app = new App({ outdir, diagram: false });

@@ -1,5 +1,5 @@
 // The probe of the injection test: one site, one payload, every file read back as its consumer reads it.
-import { Errors, Testing } from '../../lib';
+import { Errors, Testing } from '../../lib/index';
 import { buildFull, describeError } from './fixtures';
 import { allFiles, compareFile, controlCharacters, kindOf, substituted } from './oracles';
 

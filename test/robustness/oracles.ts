@@ -4,7 +4,7 @@
 import YAML from 'yaml';
 import { HaproxyConfView } from '../../lib/testing/parse-haproxy';
 import { readShellVars, readSysctlConf } from '../../lib/testing/parse-rc-conf';
-import { SynthesizedApp } from '../../lib';
+import { SynthesizedApp } from '../../lib/index';
 import { pfctlLex, statementText } from './pfctl-lexer';
 
 /** Whether `hostile` is `base` with the default value (some or every occurrence) followed by the payload. */

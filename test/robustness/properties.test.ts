@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Duration, Errors, Secret, Testing } from '../../lib';
+import { Duration, Errors, Secret, Testing } from '../../lib/index';
 import { Certificate } from '../../lib/haproxy/certificate';
 import { HealthCheck } from '../../lib/haproxy/health-check';
 import { HaproxyConfView } from '../../lib/testing/parse-haproxy';

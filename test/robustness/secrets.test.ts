@@ -8,7 +8,7 @@ import * as path from 'path';
 import { inspect } from 'util';
 import { afterAll, describe, expect, test } from 'vitest';
 import YAML from 'yaml';
-import { Errors, Secret, Testing } from '../../lib';
+import { Errors, Secret, Testing } from '../../lib/index';
 import { buildFull, CARP_PASSWORD, failureOf, STATS_PASSWORD, tempDir } from './fixtures';
 
 const root = path.resolve(__dirname, '../..');
