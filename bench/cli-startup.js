@@ -101,7 +101,7 @@ function packedProject(tmp) {
   const project = path.join(tmp, 'project');
   run(process.execPath, [path.join(copy, 'bin', 'cdkbsd'), 'init', project], tmp);
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
-  const example = fs.readFileSync(EXAMPLE, 'utf8').replace(/from '\.\.\/\.\.\/lib'/g, "from 'cdkbsd'");
+  const example = fs.readFileSync(EXAMPLE, 'utf8').replace(/from '\.\.\/\.\.\/lib(\/index)?'/g, "from 'cdkbsd'");
   fs.writeFileSync(path.join(project, 'main.ts'), example);
   return project;
 }

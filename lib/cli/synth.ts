@@ -123,6 +123,10 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
     return { outdir, hosts: s.hosts.length, ...countFiles(s), warnings: s.warnings };
   };
 
+  // Graphviz (WebAssembly) compiles in the background while the entry is resolved, so the
+  // diagram renders in this thread instead of starting a worker.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vizReady = opts.diagram && process.env.CDKBSD_NO_DIAGRAM !== '1' ? (require('../diagram/render-svg') as typeof import('../diagram/render-svg')).preloadSvgRenderer() : undefined;
   const savedEnv = { ...process.env };
   const savedArgv = process.argv;
   const apps: Array<{ outdir: string; synth: () => unknown }> = [];
@@ -134,6 +138,7 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
     g[SYNTH_HOOK] = hook;
     g[APPS] = apps;
     if (!opts.quiet && !opts.json && io.stderr.isTTY === true) progress.update(`running ${displayPath(entry.file, io.cwd)}…`);
+    if (vizReady) await vizReady;
     loadEntry(entry.file);
     if (results.length === 0) {
       // The app may synthesize asynchronously: wait until the event loop is idle.

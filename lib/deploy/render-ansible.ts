@@ -8,7 +8,9 @@
  * the real tool, with a backup); reloads what changed; checks the services; lowers the demotion
  * by the same amount. Any failure stops the whole run.
  */
-import { Document, isScalar, visit } from 'yaml';
+// yaml is loaded on first use: most synths of small apps never render a playbook.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yamlLib = (): typeof import('yaml') => require('yaml');
 import {
   DeployCluster, DeployFile, DeployHost, DeployMember, DeployModel, DeployValidator, validateCommand,
 } from './model';
@@ -94,6 +96,7 @@ function checkModel(model: DeployModel): void {
 const NOQA = '__noqa';
 
 function toYaml(header: string, value: unknown): string {
+  const { Document, isScalar, visit } = yamlLib();
   const doc = new Document(value);
   visit(doc, {
     Map(_key, map) {

@@ -177,6 +177,47 @@ export function renderSvgInChildProcess(dots: string[]): RenderResult[] {
  */
 export type SvgRenderMode = 'auto' | 'worker' | 'child-process';
 
+const PRELOADED = Symbol.for('cdkbsd.viz-instance');
+
+/**
+ * Starts loading Graphviz in this thread, in the background (the CLI calls it before it runs the
+ * app). Once the promise has settled, renders run in this thread without a worker. Never rejects.
+ */
+export function preloadSvgRenderer(): Promise<void> {
+  const g = globalThis as any;
+  if (g[PRELOADED]?.promise) return g[PRELOADED].promise;
+  const state: { promise?: Promise<void>; instance?: any } = {};
+  state.promise = (async () => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      state.instance = await require(vizEntry()).instance();
+    } catch {
+      state.instance = undefined; // the worker path remains
+    }
+  })();
+  g[PRELOADED] = state;
+  return state.promise;
+}
+
+/** Renders in this thread with a preloaded instance, or returns undefined when there is none. */
+function renderInThread(dots: string[]): RenderResult[] | undefined {
+  const state = (globalThis as any)[PRELOADED];
+  if (!state?.instance) return undefined;
+  const out: RenderResult[] = [];
+  for (const dot of dots) {
+    let r: any;
+    try {
+      r = state.instance.render(dot, { format: 'svg' });
+    } catch (e: any) {
+      state.instance = undefined; // an aborted wasm instance is unusable
+      return undefined;
+    }
+    if (r.status === 'success') out.push({ svg: r.output });
+    else out.push({ error: r.errors.map((x: any) => `${x.level}: ${x.message}`).join('; ') || 'render failed' });
+  }
+  return out;
+}
+
 /**
  * Renders several DOT sources to SVG, synchronously, in one round trip.
  *
@@ -188,7 +229,10 @@ export type SvgRenderMode = 'auto' | 'worker' | 'child-process';
 export function renderSvgs(dots: string[], mode: SvgRenderMode = 'auto'): string[] {
   if (dots.length === 0) return [];
   let results: RenderResult[];
-  if (mode === 'auto') {
+  const inThread = mode === 'auto' ? renderInThread(dots) : undefined;
+  if (inThread) {
+    results = inThread;
+  } else if (mode === 'auto') {
     try {
       results = renderInWorkers(dots);
     } catch {
