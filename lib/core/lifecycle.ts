@@ -95,3 +95,24 @@ export function synthMemo<T>(key: object, name: string, compute: () => T): T {
 export function allConstructs(root: IConstruct): IConstruct[] {
   return synthMemo(root, 'findAll', () => root.node.findAll());
 }
+
+/**
+ * The constructs of one kind that reach `host`, found once per synth for all hosts: e.g. every
+ * CarpCluster a host is a member of. `select` returns the hosts a construct reaches, or
+ * undefined for constructs of another kind.
+ */
+export function constructsReaching<T extends IConstruct, H extends IConstruct>(
+  host: H,
+  name: string,
+  select: (c: IConstruct) => H[] | undefined,
+): T[] {
+  const root = host.node.root;
+  const byHost = synthMemo(root, `reaching:${name}`, () => {
+    const m = new Map<IConstruct, T[]>();
+    for (const c of allConstructs(root)) {
+      for (const h of select(c) ?? []) m.set(h, [...(m.get(h) ?? []), c as T]);
+    }
+    return m;
+  });
+  return byHost.get(host) ?? [];
+}

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { FreeBsdHost } from '../core/host';
-import { allConstructs, synthMemo } from '../core/lifecycle';
+import { constructsReaching } from '../core/lifecycle';
 import { Haproxy } from '../haproxy/haproxy';
 import { IpAddress } from '../net/address';
 import { pfOpeningsFor } from './openings';
@@ -50,15 +50,7 @@ export function serviceOpeningsFor(host: FreeBsdHost): ServiceOpening[] {
 }
 
 function haproxiesOn(host: FreeBsdHost): Haproxy[] {
-  const byHost = synthMemo(host.node.root, 'pf:haproxiesByHost', () => {
-    const m = new Map<FreeBsdHost, Haproxy[]>();
-    for (const c of allConstructs(host.node.root)) {
-      if (!(c instanceof Haproxy)) continue;
-      for (const h of c.hosts) m.set(h, [...(m.get(h) ?? []), c]);
-    }
-    return m;
-  });
-  return byHost.get(host) ?? [];
+  return constructsReaching<Haproxy, FreeBsdHost>(host, 'haproxy', (c) => (c instanceof Haproxy ? c.hosts : undefined));
 }
 
 function unique(xs: string[]): string[] {

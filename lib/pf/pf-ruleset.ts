@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CarpCluster } from '../carp/carp-cluster';
-import { allConstructs, synthMemo } from '../core/lifecycle';
+import { constructsReaching, synthMemo } from '../core/lifecycle';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
 import { addPrepare } from '../core/lifecycle';
@@ -295,15 +295,7 @@ export class PfRuleset extends Construct {
   }
 
   private clustersOf(host: FreeBsdHost): CarpCluster[] {
-    const byHost = synthMemo(host.node.root, 'pf:clustersByHost', () => {
-      const m = new Map<FreeBsdHost, CarpCluster[]>();
-      for (const c of allConstructs(host.node.root)) {
-        if (!(c instanceof CarpCluster)) continue;
-        for (const h of c.members) m.set(h, [...(m.get(h) ?? []), c]);
-      }
-      return m;
-    });
-    return byHost.get(host) ?? [];
+    return constructsReaching<CarpCluster, FreeBsdHost>(host, 'carp-cluster', (c) => (c instanceof CarpCluster ? c.members : undefined));
   }
 
   private prepare(): void {
