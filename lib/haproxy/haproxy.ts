@@ -330,6 +330,16 @@ export class Haproxy extends Construct {
     this.localPeerNames.set(host, name);
   }
 
+  /**
+   * The TCP port of the stats page when it listens on the hosts' management addresses (the
+   * firewall opens it to its management allow-list); undefined without a page or on loopback.
+   */
+  public get managementStatsPort(): number | undefined {
+    const s = this.statsProps;
+    if (!s || (s.address ?? StatsAddress.MANAGEMENT) !== StatsAddress.MANAGEMENT) return undefined;
+    return s.port ?? 8404;
+  }
+
   /** The TCP port of the peers section, if enabled. */
   public get peersPort(): number | undefined {
     return this.peersProps ? this.peersProps.port ?? 10000 : undefined;

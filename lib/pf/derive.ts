@@ -20,6 +20,8 @@ export interface ServiceOpening {
   readonly to: string[];
   /** Destination ports, sorted, unique. */
   readonly ports: number[];
+  /** Only from the ruleset's management allow-list (`sshFrom`): `from` is then ignored. */
+  readonly managementOnly?: boolean;
 }
 
 /** Every opening services on `host` need, in a deterministic order (by owner path). */
@@ -32,9 +34,13 @@ export function serviceOpeningsFor(host: FreeBsdHost): ServiceOpening[] {
       const ports = sortedPorts(binds.map((b) => b.port));
       if (ports.length > 0) out.push({ owner: f, description: `HAProxy frontend ${f.name}`, protocol: 'tcp', from: [], to, ports });
     }
+    const statsPort = h.managementStatsPort;
+    const own = IpAddress._tryParse(host.managementAddress);
+    if (statsPort !== undefined && own) {
+      out.push({ owner: h, description: 'HAProxy stats page (from the management allow-list)', protocol: 'tcp', from: [], to: [own.text], ports: [statsPort], managementOnly: true });
+    }
     const peersPort = h.peersPort;
     if (peersPort !== undefined) {
-      const own = IpAddress._tryParse(host.managementAddress);
       const others = h.hosts.filter((x) => x !== host).map((x) => IpAddress._tryParse(x.managementAddress)).filter((a): a is IpAddress => a !== undefined);
       if (own && others.length > 0) {
         out.push({ owner: h, description: 'HAProxy peers (stick-table sync from the other members)', protocol: 'tcp', from: unique(others.map((a) => a.text)), to: [own.text], ports: [peersPort] });

@@ -5,7 +5,7 @@ import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
 import { addPrepare } from '../core/lifecycle';
 import { generatedHeader } from '../core/private/header';
-import { AddressFamily, IpPrefix } from '../net/address';
+import { AddressFamily, IpAddress, IpPrefix } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { PfConfModel, PfMacroModel, PfRuleModel } from './model';
 import { serviceOpeningsFor } from './derive';
@@ -269,8 +269,12 @@ export class PfRuleset extends Construct {
     // What services on this host need.
     if (p.allowServices ?? true) {
       for (const o of serviceOpeningsFor(host)) {
+        // Management services (the stats page) only from the SSH allow-list prefixes of the
+        // destination's family (pfctl rejects a rule that expands to no valid pair); none: closed.
+        const mgmtFrom = o.managementOnly ? this.managementSourcesFor(o.to) : [];
+        if (o.managementOnly && mgmtFrom.length === 0) continue;
         filter.push(rule({
-          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.from, to: o.to,
+          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.managementOnly ? mgmtFrom : o.from, to: o.to,
           toPorts: o.ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.description}`,
         }));
       }
@@ -292,6 +296,12 @@ export class PfRuleset extends Construct {
       translation: [],
       filter,
     };
+  }
+
+  /** The SSH allow-list prefixes of the families of `to` (canonical text). */
+  private managementSourcesFor(to: string[]): string[] {
+    const fams = new Set(to.map((a) => IpAddress._tryParse(a)?.family));
+    return this.sshPrefixes.filter((x) => fams.has(x.family)).map(prefixText);
   }
 
   private clustersOf(host: FreeBsdHost): CarpCluster[] {
