@@ -21,6 +21,8 @@ export function buildReferenceApp(app: App = new App()): App {
   const host1 = new FreeBsdHost(app, 'Haproxy01', {
     hostname: 'haproxy01.example.net',
     vnetJail: true,
+    // SSH is allowed over IPv6 only (the reference's PF rules): deploy and peers use this address.
+    managementAddress: '2003:abcd:ef12:3460:d:22ff:fe50:3d0b',
     defaultRouter: '10.1.60.1',
     ipv6DefaultRouter: '2003:abcd:ef12:3460::1',
   });
@@ -33,6 +35,7 @@ export function buildReferenceApp(app: App = new App()): App {
   const host2 = new FreeBsdHost(app, 'Haproxy02', {
     hostname: 'haproxy02.example.net',
     vnetJail: true,
+    managementAddress: '2003:abcd:ef12:3460:420:99ff:feeb:2969',
     defaultRouter: '10.1.60.1',
     ipv6DefaultRouter: '2003:abcd:ef12:3460::1',
   });

@@ -319,6 +319,7 @@ export class CarpCluster extends Construct implements ITargetHosts {
         });
       }
       if (this.pfsync) {
+        if (m.vnetJail) m.loaderConf.set('pfsync_load', 'YES', this); // the jail cannot kldload it
         m.rcConf.set('pfsync_enable', 'YES', this);
         m.rcConf.set('pfsync_syncdev', this.pfsync.interfaceName, this);
         const peer = this.pfsyncPeerOf(m);

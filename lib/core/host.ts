@@ -46,6 +46,13 @@ export interface FreeBsdHostProps {
    * @default - none
    */
   readonly ipv6DefaultRouter?: string;
+  /**
+   * Whether sshd runs (rc.conf `sshd_enable`). The synthesized rc.conf replaces the host's whole
+   * file, so a host managed over ssh needs this; other local settings belong in
+   * `rcConf.set(...)` or in /etc/rc.conf.local, which rc.d reads after /etc/rc.conf.
+   * @default true
+   */
+  readonly sshd?: boolean;
 }
 
 /**
@@ -126,6 +133,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   /** The IPv6 default router, if any. */
   public readonly ipv6DefaultRouter?: IpAddress;
   private readonly explicitManagementAddress?: string;
+  private readonly sshd: boolean;
   private readonly ifaces: NetworkInterface[] = [];
   private readonly files: FileSpec[] = [];
 
@@ -144,6 +152,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     this.sysctlConf = new KeyValueConf(KeyValueFormat.SYSCTL_CONF, this);
     this.loaderConf = new KeyValueConf(KeyValueFormat.LOADER_CONF, this);
     this.explicitManagementAddress = props.managementAddress;
+    this.sshd = props.sshd ?? true;
     if (props.managementAddress !== undefined) {
       const ok = IpAddress._tryParse(props.managementAddress) || !fqdnProblem(props.managementAddress);
       if (!ok) Diagnostics.error(this, 'managementAddress is neither an IP address nor a hostname', { value: String(props.managementAddress), allowed: 'an IPv4/IPv6 address or a fully qualified hostname' });
@@ -270,6 +279,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
 
   private prepareRcConf(): void {
     this.rcConf.set('hostname', this.hostname, this);
+    if (this.sshd) this.rcConf.set('sshd_enable', 'YES', this);
     for (const iface of this.ifaces) {
       const n = iface.rcName;
       if (iface.ipv4) this.rcConf.set(`ifconfig_${n}`, `inet ${iface.ipv4.toString()}`, iface);

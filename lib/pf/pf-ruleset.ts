@@ -313,6 +313,11 @@ export class PfRuleset extends Construct {
       host._addRenderedFile(this, '/etc/pf.conf', () => renderPfConf(this._model(host), generatedHeader(this.node.path)));
       host.rcConf.set('pf_enable', 'YES', this);
       if (this.logs) host.rcConf.set('pflog_enable', 'YES', this);
+      if (host.vnetJail) {
+        // A VNET jail cannot load modules: rc.d/pf and rc.d/pflog would fail and leave PF off.
+        host.loaderConf.set('pf_load', 'YES', this);
+        if (this.logs) host.loaderConf.set('pflog_load', 'YES', this);
+      }
     }
   }
 
@@ -372,6 +377,17 @@ export class PfRuleset extends Construct {
           value: this.externalInterface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
         });
       }
+      // pfsync is configured on the cluster (rc.conf); this option only names the PF side.
+      const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
+      if (p.pfsync && syncCluster && syncCluster.pfsync!.interfaceName !== p.pfsync.interface) {
+        report.error(`pfsync.interface ${p.pfsync.interface} differs from the interface ${syncCluster.node.path} syncs on (${syncCluster.pfsync!.interfaceName}): states would never sync`, {
+          value: p.pfsync.interface, allowed: `${syncCluster.pfsync!.interfaceName}, or leave pfsync out here (the rule is derived from the cluster)`,
+        });
+      } else if (p.pfsync && !syncCluster) {
+        report.warning(`pfsync.interface passes pfsync on ${host.node.path}, but no CarpCluster of it enables pfsync (rc.conf pfsync_enable)`, {
+          value: p.pfsync.interface, allowed: 'CarpCluster pfsync: { interfaceName }, which also derives this rule',
+        });
+      }
       if (p.pfsync && !host.findInterface(p.pfsync.interface)) {
         report.error(`pfsync.interface ${p.pfsync.interface} does not exist on ${host.node.path}`, {
           value: p.pfsync.interface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
@@ -382,6 +398,18 @@ export class PfRuleset extends Construct {
           value: (p.allowIcmp6 ?? true) ? `icmp6Types: ${(p.icmp6Types ?? []).join(', ')}` : 'allowIcmp6: false',
           allowed: 'allowIcmp6 with neighbrsol and neighbradv in icmp6Types, or a rule of your own passing them in',
         });
+      }
+    }
+    // Deploy tools reach each host at its management address: SSH must pass in that family.
+    if ((p.defaultBlockIn ?? true) && this.sshPrefixes.length > 0 && !this.ruleList.some((r) => r._passesInTcpPort(p.sshPort ?? 22))) {
+      for (const host of this.hosts) {
+        const mgmt = IpAddress._tryParse(host.managementAddress);
+        if (mgmt && !this.sshPrefixes.some((x) => x.family === mgmt.family)) {
+          report.warning(`${host.node.path} is managed at ${mgmt.text} (${mgmt.isIpv4 ? 'IPv4' : 'IPv6'}) but sshFrom has only ${mgmt.isIpv4 ? 'IPv6' : 'IPv4'} prefixes: once PF is on, ssh (and the deploy playbook) to that address is blocked`, {
+            value: host.managementAddress,
+            allowed: `a managementAddress of the family sshFrom allows (FreeBsdHost managementAddress), or sshFrom prefixes of its family`,
+          });
+        }
       }
     }
     if ((p.defaultBlockIn ?? true) && !this.passesManagement()) {

@@ -104,7 +104,7 @@ describe('the main example goes beyond the reference (issue 10: failover that fo
 
   test('peers: the same peers section on both, each host naming itself as localpeer at its own address', () => {
     const peerLines = hosts.map((h) => t.haproxyConf(h).section('peers', 'members')!.find('peer').map((d) => d.args.join(' ')));
-    expect(peerLines[0]).toEqual(['haproxy01.example.net 10.1.60.201:10000', 'haproxy02.example.net 10.1.60.202:10000']);
+    expect(peerLines[0]).toEqual(['haproxy01.example.net [2003:abcd:ef12:3460:d:22ff:fe50:3d0b]:10000', 'haproxy02.example.net [2003:abcd:ef12:3460:420:99ff:feeb:2969]:10000']);
     expect(peerLines[1]).toEqual(peerLines[0]);
     hosts.forEach((h) => {
       expect(t.haproxyConf(h).section('global')!.findFirst('localpeer')!.args).toEqual([h]);

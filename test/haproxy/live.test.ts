@@ -223,8 +223,8 @@ describe.skipIf(skip)('live: HAProxy with the main example\'s config, in network
       const addrs: Array<[string, string, string]> = [
         [NS.client, 'c0', `${CLIENT4}/24`], [NS.client, 'c0', `${CLIENT6}/64`],
         [NS.lb, 'l0', `${VIP4}/24`], [NS.lb, 'l0', `${VIP6}/64`],
-        // host 1's own address: the peers section binds it (stick-table sync between members)
-        [NS.lb, 'l0', '10.1.60.201/24'],
+        // host 1's own (management) address: the peers section binds it (stick-table sync)
+        [NS.lb, 'l0', '10.1.60.201/24'], [NS.lb, 'l0', '2003:abcd:ef12:3460:d:22ff:fe50:3d0b/64'],
         [NS.lb, 'l1', '10.1.70.1/24'], [NS.lb, 'l1', 'fd5e:d1c2:c9de:70::1/64'],
         [NS.servers, 's0', '10.1.70.11/24'], [NS.servers, 's0', '10.1.70.12/24'], [NS.servers, 's0', 'fd5e:d1c2:c9de:70::21/64'],
       ];

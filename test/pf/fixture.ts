@@ -33,9 +33,9 @@ export interface Topology {
 /** Two members, CARP VIP 10.1.60.200 + fd5e:d1c2:c9de:60::200, HAProxy frontend on the VIP (80 and 443). */
 export function topology(): Topology {
   const app = new App({ outdir: '/nonexistent-cdkbsd-pf-test', diagram: false });
-  const h1 = new FreeBsdHost(app, 'Haproxy01', { hostname: 'haproxy01.example.net', vnetJail: true, defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
+  const h1 = new FreeBsdHost(app, 'Haproxy01', { hostname: 'haproxy01.example.net', vnetJail: true, managementAddress: '2003:abcd:ef12:3460:d:22ff:fe50:3d0b', defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
   h1.addInterface('vnet0', { ipv4: '10.1.60.201/24', ipv6: ['2003:abcd:ef12:3460:d:22ff:fe50:3d0b/64', 'fd5e:d1c2:c9de:60:d:22ff:fe50:3d0b/64'] });
-  const h2 = new FreeBsdHost(app, 'Haproxy02', { hostname: 'haproxy02.example.net', vnetJail: true, defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
+  const h2 = new FreeBsdHost(app, 'Haproxy02', { hostname: 'haproxy02.example.net', vnetJail: true, managementAddress: '2003:abcd:ef12:3460:420:99ff:feeb:2969', defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
   h2.addInterface('vnet0', { ipv4: '10.1.60.202/24', ipv6: ['2003:abcd:ef12:3460:420:99ff:feeb:2969/64', 'fd5e:d1c2:c9de:60:420:99ff:feeb:2969/64'] });
   const cluster = new CarpCluster(app, 'Carp', { members: [h1, h2], interfaceName: 'vnet0', password: Secret.fromLiteral('verysecurepassword') });
   const vip = cluster.addVip('Vip', { vhid: 1, ipv4: ['10.1.60.200/32'], ipv6: ['fd5e:d1c2:c9de:60::200/128'] });

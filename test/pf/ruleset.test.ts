@@ -146,8 +146,9 @@ describe('derived rules follow the other constructs', () => {
     referenceRuleset(t);
     const peers1 = pfOf(t.app, H1).rulesCommented('HAProxy peers');
     const peers2 = pfOf(t.app, H2).rulesCommented('HAProxy peers');
-    expect(peers1.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 10.1.60.202 to 10.1.60.201 port 10000']);
-    expect(peers2.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 10.1.60.201 to 10.1.60.202 port 10000']);
+    // The members' management addresses (the fixture's global IPv6 addresses).
+    expect(peers1.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 2003:abcd:ef12:3460:420:99ff:feeb:2969 to 2003:abcd:ef12:3460:d:22ff:fe50:3d0b port 10000']);
+    expect(peers2.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 2003:abcd:ef12:3460:d:22ff:fe50:3d0b to 2003:abcd:ef12:3460:420:99ff:feeb:2969 port 10000']);
   });
 
   test('another service can register an opening; the rule names it', () => {

@@ -158,15 +158,18 @@ describe('interfaces exist on every target host', () => {
   test('FAIL: a pfsync interface missing on a member; WARN: pfsync on the external interface', () => {
     const t = topology();
     referenceRuleset(t, { pfsync: { interface: 'vtnet1' } });
-    expect(fwFindings(t.app)).toEqual([
+    // (Without pfsync on the cluster, each host also warns that rc.conf does not enable pfsync.)
+    const noCluster = (f: { message: string }) => !f.message.includes('no CarpCluster of it enables pfsync');
+    expect(fwFindings(t.app).filter(noCluster)).toEqual([
       { path: 'Firewall', message: 'pfsync.interface vtnet1 does not exist on Haproxy01', severity: ERROR },
       { path: 'Firewall', message: 'pfsync.interface vtnet1 does not exist on Haproxy02', severity: ERROR },
     ]);
     const u = topology();
     referenceRuleset(u, { pfsync: { interface: 'vnet0' } });
-    expect(fwFindings(u.app)).toEqual([
+    expect(fwFindings(u.app).filter(noCluster)).toEqual([
       { path: 'Firewall', message: 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', severity: WARNING },
     ]);
+    expect(fwFindings(u.app).filter((f) => !noCluster(f)).map((f) => f.severity)).toEqual([WARNING, WARNING]);
   });
 });
 
@@ -264,6 +267,26 @@ describe('other rule checks', () => {
     new PfRuleset(t.app, 'Second', { target: t.h1, externalInterface: 'vnet0', sshFrom: ['10.0.0.0/8'] });
     expect(findings(t.app).filter((f) => f.severity === ERROR)).toEqual([
       { path: 'Haproxy01', message: 'File /etc/pf.conf is added by both Firewall and Second', severity: ERROR },
+    ]);
+  });
+});
+
+describe('pfsync configured in two places', () => {
+  test('FAIL: the ruleset passes pfsync on another interface than the cluster syncs on', async () => {
+    const { CarpCluster } = await import('../../lib/carp/carp-cluster');
+    const { Secret } = await import('../../lib/core/secret');
+    const t = topology();
+    for (const [h, n] of [[t.h1, 1], [t.h2, 2]] as const) {
+      h.addInterface('vtnet1', { ipv4: `172.16.0.${n}/30` });
+      h.addInterface('vtnet2', { ipv4: `172.16.1.${n}/30` });
+    }
+    // A second cluster of the same members, on another segment, that syncs PF states on vtnet1.
+    const sync = new CarpCluster(t.app, 'Sync', { members: [t.h1, t.h2], interfaceName: 'vtnet2', password: Secret.fromLiteral('verysecurepassword'), pfsync: { interfaceName: 'vtnet1' } });
+    sync.addVip('V', { vhid: 2, ipv4: ['172.16.1.3'] });
+    referenceRuleset(t, { pfsync: { interface: 'vtnet2' } });
+    expect(fwFindings(t.app).filter((f) => f.severity === ERROR)).toEqual([
+      { path: 'Firewall', message: 'pfsync.interface vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
+      { path: 'Firewall', message: 'pfsync.interface vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
     ]);
   });
 });

@@ -173,7 +173,7 @@ function buildCluster(app: App, c: ClusterSpec, i: number): BuiltCluster {
  * switches and the user's key.
  */
 export function expectedRcConf(c: ClusterSpec, i: number, m: number): Record<string, string> {
-  const out: Record<string, string> = { hostname: `h${m}.c${i}.example.net` };
+  const out: Record<string, string> = { hostname: `h${m}.c${i}.example.net`, sshd_enable: 'YES' };
   if (has4(c.family)) out.ifconfig_vtnet0 = `inet ${hostAddress(i, m, false)}/24`;
   if (has6(c.family)) out.ifconfig_vtnet0_ipv6 = `inet6 ${hostAddress(i, m, true)}/64`;
   const skew = c.members <= 3 ? m * 100 : m * Math.floor(200 / (c.members - 1));
