@@ -71,7 +71,7 @@ export class Errors {
  */
 export class ValidationError extends Error {
   /** Every error found (warnings are not included). */
-  public readonly issues: ValidationIssue[];
+  public declare readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[]) {
     const n = issues.length;
@@ -79,7 +79,12 @@ export class ValidationError extends Error {
       `Validation failed with ${n} error${n === 1 ? '' : 's'}:\n` + issues.map((i) => `  ${formatIssue(i)}`).join('\n'),
     );
     this.name = 'ValidationError';
-    this.issues = issues;
+    // Not enumerable: node prints an uncaught error's own properties after its message, which
+    // would list every issue a second time.
+    Object.defineProperty(this, 'issues', { value: issues, enumerable: false, writable: false, configurable: true });
+    // The issues say where the problem is (construct paths); a stack trace into the library
+    // would only bury them when an app run without `npx synth` lets the error escape.
+    this.stack = `${this.name}: ${this.message}`;
     Object.setPrototypeOf(this, ValidationError.prototype);
   }
 }

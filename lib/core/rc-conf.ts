@@ -201,8 +201,12 @@ export class KeyValueConf {
           const shown = first.e.secret || other.e.secret
             ? '<redacted>'
             : `${JSON.stringify(first.v)} vs ${JSON.stringify(other.v)}`;
+          // One construct can clash with itself: a value derived from its props vs an explicit set().
+          const who = (x: Entry) => first.e.owner === other.e.owner
+            ? `${x.owner.node.path} (${x.gen !== undefined ? 'derived from its props' : `${this.format === KeyValueFormat.RC_CONF ? 'rcConf' : this.format === KeyValueFormat.SYSCTL_CONF ? 'sysctlConf' : 'loaderConf'}.set`})`
+            : x.owner.node.path;
           report.error(
-            `${this.format} key ${key} is set to different values by ${first.e.owner.node.path} and ${other.e.owner.node.path}`,
+            `${this.format} key ${key} is set to different values by ${who(first.e)} and ${who(other.e)}`,
             { value: shown, allowed: 'one value per key' },
           );
         }

@@ -380,6 +380,7 @@ export class Haproxy extends Construct {
         logs: [{ address: '/var/run/log', facility: this.props.logFacility ?? 'local0', level: this.props.logLevel ?? 'info' }],
         statsSocket: { path: '/var/run/haproxy.sock', mode: '600', level: 'admin', exposeFdListeners: true },
         statsTimeoutMs: 30_000,
+        hardStopAfterMs: 300_000,
         localPeer: this.peersProps ? this.localPeerName(host) : undefined,
         tls: this.tlsProfile._model(),
       },

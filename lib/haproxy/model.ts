@@ -56,6 +56,8 @@ export interface GlobalModel {
   readonly statsSocket?: StatsSocketModel;
   /** `stats timeout`, in ms. */
   readonly statsTimeoutMs?: number;
+  /** `hard-stop-after`, in ms: how long an old process may finish its connections after a reload. */
+  readonly hardStopAfterMs?: number;
   /** `localpeer <name>` (per host; with `peers`). */
   readonly localPeer?: string;
   readonly tls: TlsModel;

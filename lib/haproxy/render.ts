@@ -84,6 +84,9 @@ function renderGlobal(g: GlobalModel): string[] {
     out.push(line(...words));
   }
   if (g.statsTimeoutMs !== undefined) out.push(line('stats', 'timeout', haproxyTime(g.statsTimeoutMs)));
+  // After a reload the old process ends when its last connection does; long tunnels (WebSocket)
+  // would keep it for the tunnel timeout: bound that.
+  if (g.hardStopAfterMs !== undefined) out.push(line('hard-stop-after', haproxyTime(g.hardStopAfterMs)));
   if (g.localPeer) out.push(line('localpeer', g.localPeer));
   const t = g.tls;
   out.push(raw(`# TLS defaults: ${t.name}`));
@@ -226,7 +229,8 @@ function renderFrontend(fe: FrontendModel): string[] {
     const parts = [`max-age=${fe.hsts.maxAgeSeconds}`];
     if (fe.hsts.includeSubdomains) parts.push('includeSubDomains');
     if (fe.hsts.preload) parts.push('preload');
-    out.push(raw(`http-response set-header Strict-Transport-Security "${parts.join('; ')}" if { ssl_fc }`));
+    // http-after-response (2.2+) also covers responses HAProxy makes itself (404, 503, redirects).
+    out.push(raw(`http-after-response set-header Strict-Transport-Security "${parts.join('; ')}" if { ssl_fc }`));
   }
   out.push(...plan.uses);
   if (fe.defaultBackend !== undefined) out.push(line('default_backend', fe.defaultBackend));

@@ -254,6 +254,14 @@ export class PfRuleset extends Construct {
         action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['$icmp6_types'],
         comment: `${host.node.path}: has IPv6, which needs neighbour and router discovery and toobig`,
       }));
+      if (!(p.icmp6Types ?? DEFAULT_ICMP6_TYPES).some((t) => String(t) === 'listqry')) {
+        // Behind MLD-snooping switches a host that never answers MLD queries stops receiving
+        // multicast: CARP advertisements (ff02::12) and solicited-node neighbour discovery.
+        filter.push(rule({
+          action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['listqry'],
+          comment: `${host.node.path}: MLD queries, so IPv6 multicast (CARP, neighbour discovery) keeps flowing behind MLD-snooping switches`,
+        }));
+      }
     }
 
     // SSH allow-list.

@@ -60,7 +60,7 @@ describe('Haproxy on the reference cluster', () => {
     ]);
     const fe = v.section('frontend', 'fe_web')!;
     expect(fe.findFirst('http-request redirect')!.args.slice(0, 5)).toEqual(['redirect', 'scheme', 'https', 'code', '308']);
-    expect(fe.findFirst('http-response')!.args[2]).toBe('max-age=63072000; includeSubDomains');
+    expect(fe.findFirst('http-after-response')!.args[2]).toBe('max-age=63072000; includeSubDomains');
     expect(fe.findFirst('option')!.args).toEqual(['forwardfor']);
   });
 
@@ -83,7 +83,7 @@ describe('Haproxy on the reference cluster', () => {
     const fe = v.section('frontend', 'fe')!;
     expect(fe.find('bind').map((b) => b.args.join(' '))).toEqual(['192.0.2.10:80']);
     expect(fe.find('http-request redirect')).toEqual([]);
-    expect(fe.find('http-response')).toEqual([]);
+    expect(fe.find('http-after-response')).toEqual([]);
   });
 
   test('a stats page binds each member on its own address; the file is then secret and 0600', () => {

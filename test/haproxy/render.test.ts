@@ -100,20 +100,20 @@ describe('renderHaproxyConf', () => {
     ]);
   });
 
-  test('frontend directives come in evaluation order: acl, http-request (redirect, headers, fallback), http-response, use_backend', () => {
+  test('frontend directives come in evaluation order: acl, http-request (redirect, headers, fallback), http-after-response, use_backend', () => {
     const fe = HaproxyConfView.parse(renderHaproxyConf(model(), HEADER)).section('frontend', 'fe_web')!;
     const kws = fe.keywords.filter((k) => k !== 'bind');
     expect(kws).toEqual([
       'option', 'acl', 'acl', 'acl', 'acl',
       'http-request', 'http-request', 'http-request', 'http-request', 'http-request',
-      'http-response', 'use_backend', 'use_backend', 'use_backend', 'use_backend',
+      'http-after-response', 'use_backend', 'use_backend', 'use_backend', 'use_backend',
     ]);
     expect(fe.find('http-request').map((d) => d.args.slice(0, 3).join(' '))).toEqual([
       'redirect scheme https', 'del-header X-Forwarded-For', 'set-header X-Forwarded-Proto https',
       'set-header X-Forwarded-Proto http', 'return status 404',
     ]);
     expect(fe.findFirst('http-request redirect')!.args).toEqual(['redirect', 'scheme', 'https', 'code', '308', 'unless', '{', 'ssl_fc', '}']);
-    expect(fe.findFirst('http-response')!.args).toEqual(['set-header', 'Strict-Transport-Security', 'max-age=63072000; includeSubDomains; preload', 'if', '{', 'ssl_fc', '}']);
+    expect(fe.findFirst('http-after-response')!.args).toEqual(['set-header', 'Strict-Transport-Security', 'max-age=63072000; includeSubDomains; preload', 'if', '{', 'ssl_fc', '}']);
   });
 
   test('host routing: exact domains first (port stripped, lower-cased), then wildcards, most specific first', () => {

@@ -153,7 +153,7 @@ export const CASES: CatalogueCase[] = [
   { name: 'deploy failover timeout under 2 seconds', mutate: (f) => new AnsibleDeployment(f.app, 'Deploy2', { failoverTimeout: Duration.seconds(1) }), path: 'Deploy2', message: 'failoverTimeout must be at least 2 seconds' },
 
   // ── Duplicate or conflicting settings ──────────────────────────────────────────────────
-  { name: 'rc.conf hostname set to another value by the user', mutate: (f) => f.h1.rcConf.set('hostname', 'other.example.net'), path: H1, message: 'rc.conf key hostname is set to different values by Haproxy01 and Haproxy01', bug: 'BUG-11' },
+  { name: 'rc.conf hostname set to another value by the user', mutate: (f) => f.h1.rcConf.set('hostname', 'other.example.net'), path: H1, message: 'rc.conf key hostname is set to different values by Haproxy01 (rcConf.set) and Haproxy01 (derived from its props)', bug: 'BUG-11' },
   { name: 'sysctl net.inet.carp.preempt set against the cluster', mutate: (f) => f.h1.sysctlConf.set('net.inet.carp.preempt', '0'), path: H1, message: 'sysctl.conf key net.inet.carp.preempt is set to different values by Haproxy01 and Carp' },
   { name: 'rc.conf alias line of a VIP set by hand (the secret is not shown)', mutate: (f) => f.h1.rcConf.set('ifconfig_vnet0_alias0', 'inet 10.1.60.99/32'), path: H1, message: 'rc.conf key ifconfig_vnet0_alias0 is set to different values by Haproxy01 and Carp/Vip' },
   { name: 'user file at /etc/rc.conf', mutate: (f) => f.h1.addFile('/etc/rc.conf', 'x=1'), path: H1, message: "File /etc/rc.conf is generated from the host's rc.conf settings; set keys instead (added by Haproxy01)" },
