@@ -116,10 +116,12 @@ export function validateCommand(validator: DeployValidator): string | undefined 
     case 'haproxy': return '/usr/local/sbin/haproxy -c -f %s';
     case 'pf': return '/sbin/pfctl -nf %s';
     case 'rc.conf':
-    case 'sysctl':
     case 'loader':
     case 'shell':
       return '/bin/sh -n %s';
+    case 'sysctl':
+      // sh -n accepts any oid=value line: check what rc.d/sysctl reads (oid=value, # comments).
+      return "/usr/bin/awk '!/^[[:space:]]*(#|$)/ && !/^[A-Za-z0-9_.%-]+=[^[:space:]#]+[[:space:]]*(#.*)?$/ { bad = 1 } END { exit bad }' %s";
     case 'devd':
     case 'plain':
       return undefined;

@@ -346,7 +346,9 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
     gather_facts: false,
     become: true,
   };
-  if (handlers.size > 0) play.handlers = [...handlers.values()].flat();
+  // Handlers run in the order listed: log files must exist before syslogd is restarted.
+  const first = ['Create missing log files'];
+  if (handlers.size > 0) play.handlers = [...handlers.entries()].sort(([a], [b]) => Number(!first.includes(a)) - Number(!first.includes(b))).flatMap(([, t]) => t);
   play.tasks = tasks;
   return play;
 }
@@ -364,7 +366,8 @@ function copyArgs(host: DeployHost, f: DeployFile, live: boolean): Record<string
     mode: octal(f.mode),
   };
   if (live) {
-    args.backup = true;
+    // rc(8) runs every file in /usr/local/etc/rc.d: a backup there would be a script too.
+    if (!f.path.startsWith('/usr/local/etc/rc.d/')) args.backup = true;
     const validate = validateCommand(f.validator);
     if (validate !== undefined) args.validate = validate;
   }
@@ -453,8 +456,29 @@ function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handle
         'name': 'Report loader.conf change',
         'ansible.builtin.debug': { msg: `${f.path} changed; it takes effect at the next boot.` },
       }]);
-    case 'shell':
+    case 'shell': {
+      // A changed rc.d script or the program it supervises: restart that service.
+      const service = f.path.startsWith('/usr/local/etc/rc.d/')
+        ? f.path.slice('/usr/local/etc/rc.d/'.length)
+        : f.path === '/usr/local/libexec/cdkbsd/carp-haproxy-watch' ? 'cdkbsd_carpwatch' : undefined;
+      if (!service || !/^[A-Za-z0-9_]+$/.test(service)) return [];
+      return add(`Restart ${service}`, [{
+        'name': `Restart ${service}`,
+        'ansible.builtin.service': { name: service, state: 'restarted' },
+      }]);
+    }
     case 'plain':
+      if (f.path.startsWith('/usr/local/etc/syslog.d/') || f.path === '/etc/syslog.conf') {
+        return add('Restart syslogd', [{ 'name': 'Restart syslogd', 'ansible.builtin.service': { name: 'syslogd', state: 'restarted' } }]);
+      }
+      if (f.path.startsWith('/usr/local/etc/newsyslog.conf.d/')) {
+        // Creates the log files the new entries name (flag C), as rc.d/newsyslog does at boot.
+        return add('Create missing log files', [{
+          'name': 'Create missing log files',
+          'ansible.builtin.command': { cmd: '/usr/sbin/newsyslog -CN' },
+          'changed_when': true,
+        }]);
+      }
       return [];
   }
 }

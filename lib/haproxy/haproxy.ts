@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare, synthMemo } from '../core/lifecycle';
+import { addPrepare, constructsReaching, synthMemo } from '../core/lifecycle';
 import { generatedHeader } from '../core/private/header';
 import { Secret } from '../core/secret';
 import { CarpCluster } from '../carp/carp-cluster';
@@ -356,6 +356,25 @@ export class Haproxy extends Construct {
         mode: this.statsProps ? 0o600 : 0o644,
         secret: this.statsProps !== undefined,
       });
+      // FreeBSD's syslog.conf has no rule for the local facilities: without these two files the
+      // request log would be dropped. syslogd writes only to files that exist; newsyslog creates
+      // it (flag C, `newsyslog -C` at boot) and rotates it.
+      // One pair of files per host, written by the first HAProxy on it, for every facility used.
+      const all = constructsReaching<Haproxy, FreeBsdHost>(host, 'haproxy', (c) => (c instanceof Haproxy ? c.hosts : undefined));
+      if (all[0] !== this) continue;
+      const facilities = [...new Set(all.map((h) => h.props.logFacility ?? 'local0'))].sort();
+      host._addRenderedFile(this, '/usr/local/etc/syslog.d/cdkbsd-haproxy-log.conf', () => [
+        generatedHeader(this.node.path),
+        `# HAProxy's log (facility ${facilities.join(', ')}), received on the socket syslogd opens in HAProxy's chroot.`,
+        `${facilities.map((f) => `${f}.*`).join(';')}\t/var/log/haproxy.log`,
+        '',
+      ].join('\n'));
+      host._addRenderedFile(this, '/usr/local/etc/newsyslog.conf.d/cdkbsd-haproxy-log.conf', () => [
+        generatedHeader(this.node.path),
+        '# logfilename\t\t[owner:group]\tmode\tcount\tsize\twhen\tflags',
+        '/var/log/haproxy.log\troot:wheel\t640\t14\t*\t@T00\tJC',
+        '',
+      ].join('\n'));
     }
   }
 

@@ -16,7 +16,7 @@ function fleet(sites: number): App {
 }
 
 describe('bench fleet', () => {
-  test('a 3-site fleet synthesizes without errors or warnings: 6 hosts with the same 5 files each', () => {
+  test('a 3-site fleet synthesizes without errors or warnings: 6 hosts with the same 7 files each', () => {
     const s = Testing.synth(fleet(3));
     expect(s.warnings).toEqual([]);
     expect(s.hostnames).toEqual([
@@ -26,6 +26,7 @@ describe('bench fleet', () => {
     for (const h of s.hostnames) {
       expect(s.files(h).map((f) => f.path)).toEqual([
         '/boot/loader.conf', '/etc/pf.conf', '/etc/rc.conf', '/etc/sysctl.conf', '/usr/local/etc/haproxy.conf',
+        '/usr/local/etc/newsyslog.conf.d/cdkbsd-haproxy-log.conf', '/usr/local/etc/syslog.d/cdkbsd-haproxy-log.conf',
       ]);
     }
   });

@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { renderInventory, renderPlaybook, rolloutOrder } from '../../lib/deploy/render-ansible';
@@ -154,9 +158,32 @@ describe('files: validation on the target, backup, secrets', () => {
   const EXPECTED_VALIDATE: Record<string, string | undefined> = {
     '/etc/pf.conf': '/sbin/pfctl -nf %s',
     '/etc/rc.conf': '/bin/sh -n %s',
-    '/etc/sysctl.conf': '/bin/sh -n %s',
+    '/etc/sysctl.conf': "/usr/bin/awk '!/^[[:space:]]*(#|$)/ && !/^[A-Za-z0-9_.%-]+=[^[:space:]#]+[[:space:]]*(#.*)?$/ { bad = 1 } END { exit bad }' %s",
     '/usr/local/etc/haproxy.conf': '/usr/local/sbin/haproxy -c -f %s',
   };
+
+  test('the sysctl.conf check is real: it accepts what rc.d/sysctl reads and rejects what it would mangle', () => {
+    const cmd = EXPECTED_VALIDATE['/etc/sysctl.conf']!;
+    const run = (text: string) => {
+      const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-sysctl-')), 'sysctl.conf');
+      fs.writeFileSync(f, text);
+      return spawnSync('/bin/sh', ['-c', cmd.replace('/usr/bin/awk', 'awk').replace('%s', `'${f}'`)]).status;
+    };
+    expect(run('# comment\nnet.inet.carp.preempt=1\nkern.ipc.somaxconn=1024  # note\n\n')).toBe(0);
+    expect(run('net.inet.carp.preempt=1\nkern.hostname=two words\n')).toBe(1);
+    expect(run('not an assignment\n')).toBe(1);
+  });
+
+  test('a script in /usr/local/etc/rc.d is installed without a backup next to it (rc would run the backup too)', () => {
+    const model = referenceModel();
+    const host = model.clusters[0].members[1];
+    (host.files as any[]).push({ path: '/usr/local/etc/rc.d/cdkbsd_carpwatch', mode: 0o755, secret: false, validator: 'shell' });
+    const play = hostPlay(model, host.hostname) as any;
+    const copy = flatTasks(play.tasks).find((t: any) => t['ansible.builtin.copy']?.dest === '/usr/local/etc/rc.d/cdkbsd_carpwatch' && t.name.startsWith('Install'));
+    expect(copy['ansible.builtin.copy'].backup).toBeUndefined();
+    expect(copy.notify).toEqual(['Restart cdkbsd_carpwatch']);
+    expect(play.handlers.map((h: any) => h.name)).toContain('Restart cdkbsd_carpwatch');
+  });
 
   test('each file is installed from dist/<host>/<path>, validated by the real FreeBSD tool, backed up, owned by root', () => {
     const tasks = flatTasks(hostPlay(undefined, HOST2).tasks).filter((t) => String(t.name).startsWith('Install /'));

@@ -30,7 +30,7 @@ describe('random valid topologies', () => {
       const hosts = spec.clusters.reduce((n, c) => n + c.members, 0);
       expect(s.hostnames).toHaveLength(hosts);
       for (const h of s.hostnames) {
-        expect(s.files(h).map((f) => f.path)).toEqual(['/boot/loader.conf', '/etc/pf.conf', '/etc/rc.conf', '/etc/sysctl.conf', '/usr/local/etc/haproxy.conf']);
+        expect(s.files(h).map((f) => f.path)).toEqual(['/boot/loader.conf', '/etc/pf.conf', '/etc/rc.conf', '/etc/sysctl.conf', '/usr/local/etc/haproxy.conf', '/usr/local/etc/newsyslog.conf.d/cdkbsd-haproxy-log.conf', '/usr/local/etc/syslog.d/cdkbsd-haproxy-log.conf']);
       }
     }), { seed: 0x5eed1, numRuns: 60 });
   });
