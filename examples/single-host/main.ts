@@ -4,7 +4,7 @@
  *
  *   npx synth examples/single-host/main.ts --out dist-single
  */
-import { App, Certificate, FreeBsdHost, Haproxy, HealthCheck, PfRuleset } from '../../lib/index';
+import { AnsibleDeployment, App, BecomeMethod, Certificate, FreeBsdHost, Haproxy, HealthCheck, PfRuleset } from '../../lib/index';
 
 export function buildSingleHostApp(app: App = new App()): App {
   const host = new FreeBsdHost(app, 'Web', {
@@ -30,6 +30,8 @@ export function buildSingleHostApp(app: App = new App()): App {
     externalInterface: 'vtnet0',
     sshFrom: ['192.0.2.0/24', '2001:db8:10::/64'],
   });
+
+  new AnsibleDeployment(app, 'Deploy', { become: BecomeMethod.SUDO });
   return app;
 }
 
