@@ -34,7 +34,7 @@ export interface PfRuleProps {
    * ruleset's external interface is written as its macro (`$ext_if`).
    * @default - any interface
    */
-  readonly interface?: string;
+  readonly interfaceName?: string;
   /**
    * The address family (`inet` / `inet6`).
    * @default - both families (ICMP rules: the family of their protocol)
@@ -179,7 +179,7 @@ export class PfRule extends Construct {
       direction: p.direction === PfDirection.IN ? 'in' : p.direction === PfDirection.OUT ? 'out' : undefined,
       log: p.log ?? false,
       quick: p.quick ?? false,
-      interfaces: p.interface !== undefined ? [ctx.spellInterface(p.interface)] : [],
+      interfaces: p.interfaceName !== undefined ? [ctx.spellInterface(p.interfaceName)] : [],
       af: fam,
       protocols: [...new Set(p.protocols ?? [])],
       from: hosts(p.from),
@@ -200,7 +200,7 @@ export class PfRule extends Construct {
     if (!Object.values(PfAction).includes(p.action)) err('Rule action is not valid', String(p.action), 'PfAction.PASS or PfAction.BLOCK');
     if (p.direction !== undefined && !Object.values(PfDirection).includes(p.direction)) err('Rule direction is not valid', String(p.direction), 'PfDirection.IN or PfDirection.OUT, or none for both');
     if (p.family !== undefined && !Object.values(AddressFamily).includes(p.family)) err('Rule address family is not valid', String(p.family), 'AddressFamily.IPV4 or AddressFamily.IPV6');
-    if (p.interface !== undefined && (typeof p.interface !== 'string' || !INTERFACE_NAME.test(p.interface))) err('Rule interface name is not valid', String(p.interface), INTERFACE_NAME_ALLOWED);
+    if (p.interfaceName !== undefined && (typeof p.interfaceName !== 'string' || !INTERFACE_NAME.test(p.interfaceName))) err('Rule interfaceName is not valid', String(p.interfaceName), INTERFACE_NAME_ALLOWED);
     const protos = p.protocols ?? [];
     for (const x of protos) {
       if (!Object.values(PfProtocol).includes(x)) err('Rule protocol is not valid', String(x), Object.values(PfProtocol).join(', '));

@@ -23,7 +23,7 @@ export interface PfsyncOptions {
    * The interface pfsync runs on: a dedicated link, since pfsync is not authenticated. It must
    * exist on every target host.
    */
-  readonly interface: string;
+  readonly interfaceName: string;
   /**
    * The macro naming the interface in pf.conf.
    * @default 'sync_if'
@@ -212,7 +212,7 @@ export class PfRuleset extends Construct {
     const macros: PfMacroModel[] = [{ name: this.extMacro, value: this.externalInterface }];
     // pfsync: this ruleset's own option, else what a cluster of the host asks for.
     const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
-    const syncIf = p.pfsync?.interface ?? syncCluster?.pfsync?.interfaceName;
+    const syncIf = p.pfsync?.interfaceName ?? syncCluster?.pfsync?.interfaceName;
     const syncOwner = p.pfsync ? path : syncCluster?.node.path;
     if (syncIf) macros.push({ name: this.syncMacro, value: syncIf });
     const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : syncIf && name === syncIf ? `$${this.syncMacro}` : name);
@@ -367,11 +367,11 @@ export class PfRuleset extends Construct {
     if (p.icmpTypes !== undefined && p.icmpTypes.length === 0) err('icmpTypes is empty', '[]', 'at least one type, or allowIcmp: false');
     if (p.icmp6Types !== undefined && p.icmp6Types.length === 0) err('icmp6Types is empty', '[]', 'at least one type, or allowIcmp6: false');
     if (p.pfsync) {
-      if (typeof p.pfsync.interface !== 'string' || !INTERFACE_NAME.test(p.pfsync.interface)) {
-        err('pfsync.interface is not a valid interface name', String(p.pfsync.interface), INTERFACE_NAME_ALLOWED);
-      } else if (p.pfsync.interface === p.externalInterface) {
+      if (typeof p.pfsync.interfaceName !== 'string' || !INTERFACE_NAME.test(p.pfsync.interfaceName)) {
+        err('pfsync.interfaceName is not a valid interface name', String(p.pfsync.interfaceName), INTERFACE_NAME_ALLOWED);
+      } else if (p.pfsync.interfaceName === p.externalInterface) {
         Diagnostics.warning(this, 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', {
-          value: p.pfsync.interface, allowed: 'a dedicated link or crossover interface',
+          value: p.pfsync.interfaceName, allowed: 'a dedicated link or crossover interface',
         });
       }
     }
@@ -387,18 +387,18 @@ export class PfRuleset extends Construct {
       }
       // pfsync is configured on the cluster (rc.conf); this option only names the PF side.
       const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
-      if (p.pfsync && syncCluster && syncCluster.pfsync!.interfaceName !== p.pfsync.interface) {
-        report.error(`pfsync.interface ${p.pfsync.interface} differs from the interface ${syncCluster.node.path} syncs on (${syncCluster.pfsync!.interfaceName}): states would never sync`, {
-          value: p.pfsync.interface, allowed: `${syncCluster.pfsync!.interfaceName}, or leave pfsync out here (the rule is derived from the cluster)`,
+      if (p.pfsync && syncCluster && syncCluster.pfsync!.interfaceName !== p.pfsync.interfaceName) {
+        report.error(`pfsync.interfaceName ${p.pfsync.interfaceName} differs from the interface ${syncCluster.node.path} syncs on (${syncCluster.pfsync!.interfaceName}): states would never sync`, {
+          value: p.pfsync.interfaceName, allowed: `${syncCluster.pfsync!.interfaceName}, or leave pfsync out here (the rule is derived from the cluster)`,
         });
       } else if (p.pfsync && !syncCluster) {
-        report.warning(`pfsync.interface passes pfsync on ${host.node.path}, but no CarpCluster of it enables pfsync (rc.conf pfsync_enable)`, {
-          value: p.pfsync.interface, allowed: 'CarpCluster pfsync: { interfaceName }, which also derives this rule',
+        report.warning(`pfsync.interfaceName passes pfsync on ${host.node.path}, but no CarpCluster of it enables pfsync (rc.conf pfsync_enable)`, {
+          value: p.pfsync.interfaceName, allowed: 'CarpCluster pfsync: { interfaceName }, which also derives this rule',
         });
       }
-      if (p.pfsync && !host.findInterface(p.pfsync.interface)) {
-        report.error(`pfsync.interface ${p.pfsync.interface} does not exist on ${host.node.path}`, {
-          value: p.pfsync.interface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
+      if (p.pfsync && !host.findInterface(p.pfsync.interfaceName)) {
+        report.error(`pfsync.interfaceName ${p.pfsync.interfaceName} does not exist on ${host.node.path}`, {
+          value: p.pfsync.interfaceName, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
         });
       }
       if (host.hasIpv6 && (p.defaultBlockIn ?? true) && !this.passesNeighbourDiscovery()) {
@@ -443,7 +443,7 @@ export class PfRuleset extends Construct {
   }
 
   private validateRule(r: PfRule, report: IReporter): void {
-    const name = r.props.interface;
+    const name = r.props.interfaceName;
     if (name === undefined) return;
     for (const host of this.hosts) {
       if (!host.findInterface(name)) {

@@ -16,7 +16,7 @@ export interface PfTableProps {
    * Whether the table is `const`: its content cannot change at run time (`pfctl -t … -T add`).
    * @default true
    */
-  readonly const?: boolean;
+  readonly constant?: boolean;
   /**
    * Whether the table is `persist`: kept even when no rule refers to it.
    * @default false
@@ -44,7 +44,7 @@ export class PfTable extends Construct {
   constructor(scope: Construct, id: string, props: PfTableProps) {
     super(scope, id);
     this.tableName = id;
-    this.isConst = props.const ?? true;
+    this.isConst = props.constant ?? true;
     this.persist = props.persist ?? false;
     if (!TABLE_NAME.test(id)) {
       Diagnostics.error(this, 'Table name is not valid', { value: id, allowed: 'a letter, then letters, digits, _ or -, at most 31 characters (PF_TABLE_NAME_SIZE)' });

@@ -190,7 +190,7 @@ describe('derived rules follow the other constructs', () => {
     const t = topology();
     t.h1.addInterface('vtnet1', { ipv4: '10.255.255.1/30' });
     t.h2.addInterface('vtnet1', { ipv4: '10.255.255.2/30' });
-    referenceRuleset(t, { pfsync: { interface: 'vtnet1' } });
+    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet1' } });
     const v = pfOf(t.app, H1);
     expect(v.macros.sync_if).toBe('vtnet1');
     expect(v.rulesCommented('pfsync').map(PfConfView.canonical)).toEqual(['pass quick on vtnet1 proto pfsync all keep state (no-sync)']);
@@ -203,7 +203,7 @@ describe('user rules', () => {
     const t = topology();
     const fw = referenceRuleset(t);
     const bad = fw.addTable('bad_hosts', { addresses: ['198.51.100.0/24', '2001:db8:bad::/48'] });
-    fw.addRule('BlockBad', { action: PfAction.BLOCK, direction: PfDirection.IN, quick: true, log: true, interface: 'vnet0', from: [PfAddress.table(bad)] });
+    fw.addRule('BlockBad', { action: PfAction.BLOCK, direction: PfDirection.IN, quick: true, log: true, interfaceName: 'vnet0', from: [PfAddress.table(bad)] });
     fw.addRule('Dns', { action: PfAction.PASS, direction: PfDirection.IN, protocols: [PfProtocol.UDP, PfProtocol.TCP], to: [PfAddress.vip(t.vip)], toPorts: [PfPort.service('domain')], state: PfState.keep({ maxStates: 500 }), comment: 'resolver' });
     fw.addRule('Mgmt', { action: PfAction.PASS, direction: PfDirection.IN, family: AddressFamily.IPV4, protocols: [PfProtocol.TCP], from: [PfAddress.prefix('10.1.60.0/24')], to: [PfAddress.self()], toPorts: [PfPort.range(9000, 9100)] });
     const text = Testing.synth(t.app).file(H1, '/etc/pf.conf');

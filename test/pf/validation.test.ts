@@ -139,7 +139,7 @@ describe('interfaces exist on every target host', () => {
   test('PASS: the external interface and a rule\'s interface exist on both members', () => {
     const t = topology();
     const fw = referenceRuleset(t);
-    fw.addRule('OnExt', { action: PfAction.PASS, interface: 'vnet0' });
+    fw.addRule('OnExt', { action: PfAction.PASS, interfaceName: 'vnet0' });
     expect(fwFindings(t.app)).toEqual([]);
   });
 
@@ -147,7 +147,7 @@ describe('interfaces exist on every target host', () => {
     const t = topology();
     t.h1.addInterface('vtnet1', { ipv4: '10.255.255.1/30' });
     const fw = referenceRuleset(t, { externalInterface: 'em0' });
-    fw.addRule('OnSync', { action: PfAction.PASS, interface: 'vtnet1' });
+    fw.addRule('OnSync', { action: PfAction.PASS, interfaceName: 'vtnet1' });
     expect(fwFindings(t.app)).toEqual([
       { path: 'Firewall', message: 'externalInterface em0 does not exist on Haproxy01', severity: ERROR },
       { path: 'Firewall', message: 'externalInterface em0 does not exist on Haproxy02', severity: ERROR },
@@ -157,15 +157,15 @@ describe('interfaces exist on every target host', () => {
 
   test('FAIL: a pfsync interface missing on a member; WARN: pfsync on the external interface', () => {
     const t = topology();
-    referenceRuleset(t, { pfsync: { interface: 'vtnet1' } });
+    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet1' } });
     // (Without pfsync on the cluster, each host also warns that rc.conf does not enable pfsync.)
     const noCluster = (f: { message: string }) => !f.message.includes('no CarpCluster of it enables pfsync');
     expect(fwFindings(t.app).filter(noCluster)).toEqual([
-      { path: 'Firewall', message: 'pfsync.interface vtnet1 does not exist on Haproxy01', severity: ERROR },
-      { path: 'Firewall', message: 'pfsync.interface vtnet1 does not exist on Haproxy02', severity: ERROR },
+      { path: 'Firewall', message: 'pfsync.interfaceName vtnet1 does not exist on Haproxy01', severity: ERROR },
+      { path: 'Firewall', message: 'pfsync.interfaceName vtnet1 does not exist on Haproxy02', severity: ERROR },
     ]);
     const u = topology();
-    referenceRuleset(u, { pfsync: { interface: 'vnet0' } });
+    referenceRuleset(u, { pfsync: { interfaceName: 'vnet0' } });
     expect(fwFindings(u.app).filter(noCluster)).toEqual([
       { path: 'Firewall', message: 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', severity: WARNING },
     ]);
@@ -283,10 +283,10 @@ describe('pfsync configured in two places', () => {
     // A second cluster of the same members, on another segment, that syncs PF states on vtnet1.
     const sync = new CarpCluster(t.app, 'Sync', { members: [t.h1, t.h2], interfaceName: 'vtnet2', password: Secret.fromLiteral('verysecurepassword'), pfsync: { interfaceName: 'vtnet1' } });
     sync.addVip('V', { vhid: 2, ipv4: ['172.16.1.3'] });
-    referenceRuleset(t, { pfsync: { interface: 'vtnet2' } });
+    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet2' } });
     expect(fwFindings(t.app).filter((f) => f.severity === ERROR)).toEqual([
-      { path: 'Firewall', message: 'pfsync.interface vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
-      { path: 'Firewall', message: 'pfsync.interface vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
+      { path: 'Firewall', message: 'pfsync.interfaceName vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
+      { path: 'Firewall', message: 'pfsync.interfaceName vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
     ]);
   });
 });

@@ -160,7 +160,7 @@ export function buildFull(opts: FullOptions = {}): Full {
     externalInterfaceMacro: v('pf.macro', 'ext_if'),
     skipInterfaces: [v('pf.skip', 'lo0')],
     sshFrom: [v('pf.sshFrom', '10.1.0.0/16'), 'fd5e:d1c2:c9de::/48'],
-    pfsync: { interface: v('pf.pfsyncInterface', 'vnet1'), macro: v('pf.pfsyncMacro', 'sync_if') },
+    pfsync: { interfaceName: v('pf.pfsyncInterface', 'vnet1'), macro: v('pf.pfsyncMacro', 'sync_if') },
   });
   at(pf, 'pf.id', 'pf.externalInterface', 'pf.macro', 'pf.skip', 'pf.sshFrom', 'pf.pfsyncInterface', 'pf.pfsyncMacro');
   const table = pf.addTable(v('table.id', 'monitoring'), { addresses: [v('table.address', '192.0.2.0/24'), '2001:db8::/32'] });
@@ -168,7 +168,7 @@ export function buildFull(opts: FullOptions = {}): Full {
   const rule = pf.addRule(v('rule.id', 'Monitoring'), {
     action: PfAction.PASS,
     direction: PfDirection.IN,
-    interface: v('rule.interface', 'vnet0'),
+    interfaceName: v('rule.interface', 'vnet0'),
     protocols: [PfProtocol.TCP],
     from: [PfAddress.table(table), PfAddress.prefix(v('rule.from', '198.51.100.0/24'))],
     toPorts: [PfPort.service(v('rule.service', 'https')), PfPort.number(9100)],
