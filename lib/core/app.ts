@@ -3,6 +3,7 @@ import { Diagnostics } from './diagnostics';
 import { Severity, ValidationError, ValidationIssue } from './errors';
 import { FileTarget, FreeBsdHost } from './host';
 import { allConstructs, runPrepare, withinSynth } from './lifecycle';
+import { compareStrings } from './private/compare';
 import { generatedHeader } from './private/header';
 import { SynthFile, SynthHost, Synthesis } from './synthesis';
 import { writeAtomically } from './writer';
@@ -105,7 +106,7 @@ export class App extends Construct {
 
   /** Every host of the app, sorted by hostname. */
   public get hosts(): FreeBsdHost[] {
-    return allConstructs(this).filter(FreeBsdHost.isFreeBsdHost).sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+    return allConstructs(this).filter(FreeBsdHost.isFreeBsdHost).sort((a, b) => compareStrings(a.hostname, b.hostname));
   }
 
   /**
@@ -187,7 +188,7 @@ export class App extends Construct {
         producer: f.owner.node.path,
         target: FileTarget.HOST,
       }))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      .sort((a, b) => compareStrings(a.path, b.path));
     return { hosts, rootFiles, warnings };
   }
 
@@ -202,7 +203,7 @@ export class App extends Construct {
         seen.set(key, h.node.path);
       }
     }
-    issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    issues.sort((a, b) => compareStrings(a.path, b.path));
   }
 }
 

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Diagnostics } from './diagnostics';
 import { NetworkInterface, NetworkInterfaceProps } from './interface';
 import { addPrepare } from './lifecycle';
+import { compareStrings } from './private/compare';
 import { KeyValueConf, KeyValueFormat } from './rc-conf';
 import { AddressFamily, IpAddress } from '../net/address';
 import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
@@ -274,7 +275,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     } else {
       add(this.loaderConf, '/boot/loader.conf', FileTarget.HOST);
     }
-    return [...kv, ...this.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...kv, ...this.files].sort((a, b) => compareStrings(a.path, b.path));
   }
 
   private prepareRcConf(): void {

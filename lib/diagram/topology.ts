@@ -18,6 +18,7 @@ import {
 } from './model';
 import { renderTopologyDot } from './render-dot';
 import { renderSvgs } from './render-svg';
+import { compareStrings as cmp } from '../core/private/compare';
 
 /**
  * Builds the topology diagram from the construct tree and hands the app its files:
@@ -264,8 +265,5 @@ export function topologyFiles(app: App, options: TopologyOptions = {}): RootFile
   return files;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 registerRootFileProvider((app) => (app.diagram ? topologyFiles(app) : []));

@@ -3,6 +3,7 @@ import {
   RouteModel, ServerModel, StatsPageModel,
 } from './model';
 import { quoteWord } from './private/quote';
+import { compareStrings as cmp } from '../core/private/compare';
 
 /**
  * Renders one haproxy.conf from its model. Pure and deterministic: the same model gives the
@@ -35,9 +36,6 @@ export function renderHaproxyConf(model: HaproxyConfModel, header: string): stri
 
 const INDENT = '    ';
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** A directive line from words (each quoted when needed). */
 function line(...words: Array<string | number>): string {

@@ -4,6 +4,7 @@ import { constructsReaching } from '../core/lifecycle';
 import { Haproxy } from '../haproxy/haproxy';
 import { IpAddress } from '../net/address';
 import { pfOpeningsFor } from './openings';
+import { compareStrings as cmp } from '../core/private/compare';
 
 /**
  * What services running on a host need open, derived from the constructs of the tree: HAProxy
@@ -67,6 +68,3 @@ function sortedPorts(ps: number[]): number[] {
   return [...new Set(ps.filter((p) => Number.isInteger(p) && p >= 1 && p <= 65535))].sort((a, b) => a - b);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

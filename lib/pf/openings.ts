@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { FreeBsdHost, ITargetHosts } from '../core/host';
+import { compareStrings as cmp } from '../core/private/compare';
 
 /**
  * How services tell the firewall what they need open, without the firewall knowing every service
@@ -47,6 +48,3 @@ export function pfOpeningsFor(host: FreeBsdHost): PfOpening[] {
     .sort((a, b) => cmp(a.owner.node.path, b.owner.node.path) || cmp(a.description, b.description));
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
