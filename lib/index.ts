@@ -1,4 +1,4 @@
-export { Severity, ValidationIssue, Errors } from './core/errors';
+export { Severity, ValidationIssue, ValidationFailure, Errors } from './core/errors';
 export * from './core/secret';
 export { KeyValueConf, KeyValueFormat } from './core/rc-conf';
 export { NetworkInterface, NetworkInterfaceProps } from './core/interface';

@@ -48,12 +48,22 @@ export function formatIssue(issue: ValidationIssue): string {
 }
 
 /**
+ * What a ValidationError carries (for type narrowing with `Errors.isValidationError`).
+ */
+export interface ValidationFailure {
+  /** Every issue, one per line of the message. */
+  readonly message: string;
+  /** The errors, sorted by construct path. */
+  readonly issues: ValidationIssue[];
+}
+
+/**
  * Inspects errors thrown by `synth()` (jsii languages cannot catch a TypeScript error subclass by
  * type, so these helpers tell a validation failure apart from an internal fault).
  */
 export class Errors {
   /** Whether `x` is a ValidationError (across copies of the library too). */
-  public static isValidationError(x: any): boolean {
+  public static isValidationError(x: any): x is ValidationFailure {
     return typeof x === 'object' && x !== null && x.name === 'ValidationError' && Array.isArray(x.issues);
   }
 
