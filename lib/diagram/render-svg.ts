@@ -229,7 +229,9 @@ function renderInThread(dots: string[]): RenderResult[] | undefined {
 export function renderSvgs(dots: string[], mode: SvgRenderMode = 'auto'): string[] {
   if (dots.length === 0) return [];
   let results: RenderResult[];
-  const inThread = mode === 'auto' ? renderInThread(dots) : undefined;
+  // In this thread for a few diagrams (no worker start-up); big batches go to the worker pool,
+  // which renders on every core.
+  const inThread = mode === 'auto' && dots.length <= 4 ? renderInThread(dots) : undefined;
   if (inThread) {
     results = inThread;
   } else if (mode === 'auto') {
