@@ -501,6 +501,14 @@ function healthChecks(host: DeployHost, hasPf: boolean): Task[] {
         'register': 'cdkbsd_stats_socket',
         'failed_when': 'not (cdkbsd_stats_socket.stat.exists and cdkbsd_stats_socket.stat.issock)',
       });
+      // A socket file can outlive its process: ask the running HAProxy (FreeBSD's nc speaks -U).
+      tasks.push({
+        'name': 'Check that haproxy answers on its stats socket (show info)',
+        'ansible.builtin.shell': { cmd: `echo 'show info' | /usr/bin/nc -N -U -w 3 ${host.haproxyStatsSocket}` },
+        'register': 'cdkbsd_show_info',
+        'changed_when': false,
+        'failed_when': "cdkbsd_show_info.rc != 0 or cdkbsd_show_info.stdout is not search('^Name: HAProxy', multiline=True)",
+      });
     }
   }
   for (const check of host.httpChecks ?? []) {
