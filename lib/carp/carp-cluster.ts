@@ -1,19 +1,13 @@
-import { Construct, IConstruct } from 'constructs';
-import { App } from '../core/app';
+import { Construct } from 'constructs';
+import { FirewallOpening, HostContribution, KeySetting, PlanSet, PlannedFile } from '../core/contribution';
 import { Diagnostics, IReporter, checkInt } from '../core/diagnostics';
-import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare, allConstructs, synthMemo } from '../core/lifecycle';
+import { FileTarget, FreeBsdHost, ITargetHosts } from '../core/host';
 import { Secret } from '../core/secret';
-import { AddressFamily, IpPrefix } from '../net/address';
+import { AddressFamily } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { CarpVip, CarpVipProps } from './carp-vip';
+import { crossClusterIssues } from './cross-cluster';
 import { CARP_DEVD_CONF_MODE, CARP_DEVD_CONF_PATH, CarpState, carpDevdProblems, renderCarpDevdConf } from './render-devd';
-import {
-  WATCHER_FILE_MODE, WATCHER_RC_ENABLE_KEY, WATCHER_RC_SCRIPT_PATH, WATCHER_SCRIPT_PATH,
-  renderWatcherRcScript, renderWatcherScript, watcherOptionProblems,
-} from './watcher';
-import { FileTarget } from '../core/host';
-import { Duration } from '../net/duration';
 import { PASSWORD_ALLOWED, examinePassword } from './password';
 
 /**
@@ -53,13 +47,9 @@ export interface CarpClusterProps {
    */
   readonly stateChangeHook?: CarpStateHookProps;
   /**
-   * Demote a member's CARP while its HAProxy is down (service-aware failover).
-   * @default - no watcher: CARP follows the link only
-   */
-  readonly haproxyWatch?: HaproxyWatchProps;
-  /**
-   * Synchronize PF states between the members (rc.conf `pfsync_*`; a `PfRuleset` on the
-   * members passes `proto pfsync` on the interface).
+   * Synchronize PF states between the members: rc.conf `pfsync_*` on every member, and an
+   * opening that a `PfRuleset` on the members renders as `pass quick on <if> proto pfsync`.
+   * This is the one place pfsync is configured.
    * @default - no pfsync
    */
   readonly pfsync?: CarpPfsyncProps;
@@ -87,36 +77,6 @@ export interface CarpStateHookProps {
    * @default false
    */
   readonly includeInit?: boolean;
-}
-
-/**
- * Service-aware failover: a watcher on every member checks HAProxy (its process and its admin
- * stats socket) and raises `net.inet.carp.demotion` while HAProxy is down, so the VIPs move to
- * a member whose proxy works; it lowers the demotion again when HAProxy recovers. Runs under
- * daemon(8) as the rc.d service `cdkbsd_carpwatch`. Requires preempt.
- */
-export interface HaproxyWatchProps {
-  /**
-   * Time between two checks (whole seconds).
-   * @default Duration.seconds(2)
-   */
-  readonly interval?: Duration;
-  /**
-   * Consecutive failed checks before demoting.
-   * @default 3
-   */
-  readonly fall?: number;
-  /**
-   * Consecutive good checks before the demotion is removed.
-   * @default 5
-   */
-  readonly rise?: number;
-  /**
-   * Amount added to the demotion while HAProxy is down (1–240). 240 moves the VIPs to any
-   * backup below the 240 cap.
-   * @default 240
-   */
-  readonly demotion?: number;
 }
 
 /**
@@ -155,8 +115,6 @@ export class CarpCluster extends Construct implements ITargetHosts {
   public readonly password: Secret;
   /** The devd hook, if any. */
   public readonly stateChangeHook?: CarpStateHookProps;
-  /** The HAProxy watcher options, if the watcher is on. */
-  public readonly haproxyWatch?: HaproxyWatchProps;
   /** The pfsync settings, if state synchronisation is on. */
   public readonly pfsync?: CarpPfsyncProps;
   private readonly skews: number[];
@@ -191,13 +149,11 @@ export class CarpCluster extends Construct implements ITargetHosts {
     checkInt(this, 'advbase', this.advbase, 1, 255);
     this.skews = this.resolveSkews(props.advskews);
     this.stateChangeHook = props.stateChangeHook;
-    this.haproxyWatch = props.haproxyWatch;
     if (props.stateChangeHook) {
       for (const p of carpDevdProblems(this.devdOptions())) {
         Diagnostics.error(this, `stateChangeHook ${p.message}`, { value: p.value, allowed: p.allowed });
       }
     }
-    if (props.haproxyWatch) this.checkWatch(props.haproxyWatch);
     this.pfsync = props.pfsync;
     if (props.pfsync) {
       if (typeof props.pfsync.interfaceName !== 'string' || !INTERFACE_NAME.test(props.pfsync.interfaceName)) {
@@ -210,7 +166,6 @@ export class CarpCluster extends Construct implements ITargetHosts {
       }
     }
 
-    addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
   }
 
@@ -282,76 +237,67 @@ export class CarpCluster extends Construct implements ITargetHosts {
     };
   }
 
-  private watchOptions() {
-    const w = this.haproxyWatch ?? {};
-    return {
-      producerPath: this.node.path,
-      interval: w.interval !== undefined ? w.interval.toSeconds() : undefined,
-      fall: w.fall,
-      rise: w.rise,
-      demotion: w.demotion,
-    };
-  }
-
-  private checkWatch(w: HaproxyWatchProps): void {
-    if (w.interval !== undefined && !(w.interval instanceof Duration)) {
-      Diagnostics.error(this, 'haproxyWatch.interval must be a Duration', { value: String(w.interval), allowed: 'Duration.seconds(n)' });
-      return;
-    }
-    for (const p of watcherOptionProblems(this.watchOptions())) {
-      const msg = p.field === 'interval' ? 'haproxyWatch.interval must be whole seconds from 1 to 3600' : `haproxyWatch.${p.message}`;
-      Diagnostics.error(this, msg, { value: p.field === 'interval' ? `${p.value}s` : p.value, allowed: p.allowed });
-    }
-    if (!this.preempt) {
-      Diagnostics.error(this, 'haproxyWatch needs preempt: without it a demoted master keeps its VIPs', { value: 'preempt: false', allowed: 'preempt: true (the default)' });
-    }
-    if (w.fall === 1) {
-      Diagnostics.warning(this, 'haproxyWatch.fall 1 demotes on a single failed check; a reload (haproxy -sf) can fail one check', { value: '1', allowed: '2 or more' });
-    }
-  }
-
-  private prepare(): void {
-    for (const m of this.targetHosts) {
+  /** @internal What every member receives: CARP keys, aliases, pfsync, the devd hook, openings. */
+  public _contribute(): HostContribution[] {
+    const vhids = this.vipList.map((v) => v.vhid).join(', ');
+    return this.targetHosts.map((m) => {
+      const rcConf: KeySetting[] = [];
+      const loaderConf: KeySetting[] = [{ key: 'carp_load', value: 'YES' }];
+      const files: PlannedFile[] = [];
+      const openings: FirewallOpening[] = [{
+        owner: this, purpose: `CARP${vhids ? ` (vhid ${vhids})` : ''} must pass in and out`, protocol: 'carp',
+        ports: [], to: [], from: [], interfaceName: this.interfaceName, bothWays: true,
+      }];
       if (this.stateChangeHook) {
-        m._addRenderedFile(this, CARP_DEVD_CONF_PATH, () => renderCarpDevdConf(this.devdOptions()), {
-          mode: CARP_DEVD_CONF_MODE,
-          target: m.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST,
+        const model = this.devdOptions();
+        files.push({
+          path: CARP_DEVD_CONF_PATH, mode: CARP_DEVD_CONF_MODE, secret: false, owner: this, model,
+          target: m.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST, render: () => renderCarpDevdConf(model),
         });
       }
       if (this.pfsync) {
-        if (m.vnetJail) m.loaderConf.set('pfsync_load', 'YES', this); // the jail cannot kldload it
-        m.rcConf.set('pfsync_enable', 'YES', this);
-        m.rcConf.set('pfsync_syncdev', this.pfsync.interfaceName, this);
+        if (m.vnetJail) loaderConf.push({ key: 'pfsync_load', value: 'YES' }); // the jail cannot kldload it
+        rcConf.push({ key: 'pfsync_enable', value: 'YES' }, { key: 'pfsync_syncdev', value: this.pfsync.interfaceName });
         const peer = this.pfsyncPeerOf(m);
-        if (this.pfsync.unicast && peer) m.rcConf.set('pfsync_syncpeer', peer, this);
-      }
-      if (this.haproxyWatch) {
-        m._addRenderedFile(this, WATCHER_SCRIPT_PATH, () => renderWatcherScript(this.watchOptions()), { mode: WATCHER_FILE_MODE });
-        m._addRenderedFile(this, WATCHER_RC_SCRIPT_PATH, () => renderWatcherRcScript({ producerPath: this.node.path }), { mode: WATCHER_FILE_MODE });
-        m.rcConf.set(WATCHER_RC_ENABLE_KEY, 'YES', this);
-      }
-      m.loaderConf.set('carp_load', 'YES', this);
-      m.sysctlConf.set('net.inet.carp.preempt', this.preempt ? '1' : '0', this);
-      const iface = m.findInterface(this.interfaceName);
-      if (!iface) continue;
-      const skew = this.skews[this.members.indexOf(m)];
-      for (const vip of this.vipList) {
-        vip._configured.forEach((a, index) => {
-          const af = a.address.family;
-          iface._addAlias({
-            owner: vip,
-            sortKey: [vip.vhid, af === AddressFamily.IPV4 ? 0 : 1, index],
-            family: af,
-            secret: true,
-            value: () => {
-              const pw = this.password._resolve().value ?? '';
-              const base = this.advbase !== 1 ? ` advbase ${this.advbase}` : '';
-              return `${af} vhid ${vip.vhid}${base} advskew ${skew} pass ${pw} alias ${a.address.text}/${a.prefixLength}`;
-            },
-          });
+        if (this.pfsync.unicast && peer) rcConf.push({ key: 'pfsync_syncpeer', value: peer });
+        openings.push({
+          owner: this, purpose: 'pfsync state synchronisation', protocol: 'pfsync', ports: [], to: [], from: [],
+          interfaceName: this.pfsync.interfaceName, bothWays: true,
         });
       }
-    }
+      return {
+        host: m, owner: this, rcConf, loaderConf, files, openings,
+        sysctlConf: [{ key: 'net.inet.carp.preempt', value: this.preempt ? '1' : '0' }],
+        aliases: this.aliasesOf(m),
+        services: this.pfsync ? ['pfsync'] : [],
+      };
+    });
+  }
+
+  /** The CARP alias lines of one member (the password resolved here, never shown elsewhere). */
+  private aliasesOf(m: FreeBsdHost): HostContribution['aliases'] {
+    const skew = this.skews[this.members.indexOf(m)];
+    const pw = this.password && typeof this.password._resolve === 'function' ? this.password._resolve().value ?? '' : '';
+    const base = this.advbase !== 1 ? ` advbase ${this.advbase}` : '';
+    return this.vipList.flatMap((vip) => vip._configured.map((a, index) => {
+      const af = a.address.family === AddressFamily.IPV4 ? 'inet' as const : 'inet6' as const;
+      return {
+        interfaceName: this.interfaceName,
+        family: af,
+        sortKey: [vip.vhid, af === 'inet' ? 0 : 1, index],
+        address: a.address.text,
+        owner: vip,
+        secret: true,
+        value: `${af} vhid ${vip.vhid}${base} advskew ${skew} pass ${pw} alias ${a.address.text}/${a.prefixLength}`,
+      };
+    }));
+  }
+
+  /** @internal Checks across clusters (vhids per segment, VIP addresses once), computed once per synth. */
+  public _checkPlans(plans: PlanSet, r: IReporter): void {
+    const all = plans.index('carp:crossClusterIssues', () => crossClusterIssues(
+      plans.constructs.filter((c): c is CarpCluster => c instanceof CarpCluster)));
+    for (const i of all.get(this) ?? []) r.error(i.message, { value: i.value, allowed: i.allowed });
   }
 
   /** The other member's IPv4 address on the pfsync interface (unicast pfsync). */
@@ -409,10 +355,6 @@ export class CarpCluster extends Construct implements ITargetHosts {
     if (!this.preempt && this.vipList.length > 1) {
       r.warning('Preempt is off with several VIPs: they may end up on different members, and a repaired preferred master never takes them back', { value: 'preempt: false', allowed: 'preempt: true' });
     }
-    this.validateAcrossClusters(r);
-    if (this.haproxyWatch && !allConstructs(this.node.root).some((c) => (c as any).target === this && typeof (c as any).addFrontend === 'function')) {
-      r.error('haproxyWatch is on but no Haproxy runs on this cluster', { value: 'haproxyWatch', allowed: 'new Haproxy(scope, id, { target: cluster, … })' });
-    }
   }
 
   private validatePassword(r: IReporter): void {
@@ -428,93 +370,4 @@ export class CarpCluster extends Construct implements ITargetHosts {
     }
     for (const w of f.warnings) r.warning(`CARP password: ${w}`, { value: '<redacted>' });
   }
-
-  /** vhids unique per segment; a member in one cluster per interface+vhid; VIP addresses unique. */
-  private validateAcrossClusters(r: IReporter): void {
-    const app = this.node.root;
-    if (!App.isApp(app)) return;
-    const all = synthMemo(app, 'carp:crossClusterIssues', () => crossClusterIssues(allConstructs(app).filter((c): c is CarpCluster => c instanceof CarpCluster)));
-    for (const i of all.get(this) ?? []) r.error(i.message, { value: i.value, allowed: i.allowed });
-  }
-}
-
-interface CrossIssue { readonly message: string; readonly value: string; readonly allowed: string }
-
-/**
- * Problems between clusters, computed once for the whole app in linear time: the same vhid on
- * one network segment (or one member interface) twice, and the same VIP address twice. Each is
- * reported by the cluster whose path sorts first, naming the other.
- */
-function crossClusterIssues(clusters: CarpCluster[]): Map<CarpCluster, CrossIssue[]> {
-  const out = new Map<CarpCluster, CrossIssue[]>();
-  const seen = new Set<string>();
-  const add = (a: CarpVip, b: CarpVip, kind: string, issue: (first: CarpVip, other: CarpVip) => CrossIssue) => {
-    if (a.cluster === b.cluster) return;
-    const [first, other] = isBefore(a.cluster, b.cluster) ? [a, b] : [b, a];
-    const key = `${kind}|${first.node.path}|${other.node.path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.set(first.cluster, [...(out.get(first.cluster) ?? []), issue(first, other)]);
-  };
-  // A segment is a member's interface (same host, same interface name) or a network prefix on
-  // it. Two clusters share a segment when one has a prefix containing an address of the other,
-  // whatever the prefix lengths: each address is probed under every prefix length in use.
-  const ownSegments = new Map<CarpCluster, Set<string>>();
-  const probes = new Map<CarpCluster, Set<string>>();
-  const lengths = new Map<string, Set<number>>();
-  for (const c of clusters) {
-    for (const m of c.targetHosts) {
-      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) {
-        lengths.set(a.family, (lengths.get(a.family) ?? new Set()).add(a.prefixLength));
-      }
-    }
-  }
-  for (const c of clusters) {
-    const own = new Set<string>();
-    const probe = new Set<string>();
-    for (const m of c.targetHosts) {
-      const ifKey = `if:${m.node.path}:${c.interfaceName}`;
-      own.add(ifKey);
-      probe.add(ifKey);
-      for (const a of m.findInterface(c.interfaceName)?.addresses ?? []) {
-        own.add(`net:${a.network.toString()}`);
-        for (const len of lengths.get(a.family) ?? []) {
-          if (len <= (a.address.isIpv4 ? 32 : 128)) probe.add(`net:${IpPrefix._fromParts(a.address._parsed, len).toString()}`);
-        }
-      }
-    }
-    ownSegments.set(c, own);
-    probes.set(c, probe);
-  }
-  const bySegment = new Map<string, CarpVip[]>();
-  for (const c of clusters) {
-    for (const vip of c.vips) {
-      for (const seg of ownSegments.get(c)!) bySegment.set(`${seg}|${vip.vhid}`, [...(bySegment.get(`${seg}|${vip.vhid}`) ?? []), vip]);
-    }
-  }
-  const byAddress = new Map<string, CarpVip[]>();
-  for (const c of clusters) {
-    for (const vip of c.vips) {
-      for (const seg of probes.get(c)!) {
-        for (const other of bySegment.get(`${seg}|${vip.vhid}`) ?? []) {
-          add(vip, other, 'vhid', (first, o) => ({
-            message: `vhid ${first.vhid} is also used by ${o.node.path} on the same network segment (CARP's virtual MAC 00:00:5e:00:01:${first.vhid.toString(16).padStart(2, '0')} would clash)`,
-            value: String(first.vhid),
-            allowed: 'a vhid unique on the segment',
-          }));
-        }
-      }
-      for (const a of vip.addresses) {
-        for (const other of byAddress.get(a.text) ?? []) {
-          add(vip, other, `addr:${a.text}`, (_first, o) => ({ message: `VIP address ${a.text} is also used by ${o.node.path}`, value: a.text, allowed: 'each VIP address once' }));
-        }
-        byAddress.set(a.text, [...(byAddress.get(a.text) ?? []), vip]);
-      }
-    }
-  }
-  return out;
-}
-
-function isBefore(a: IConstruct, b: IConstruct): boolean {
-  return a.node.path < b.node.path || (a.node.path === b.node.path && a !== b);
 }

@@ -1,7 +1,5 @@
-import { IConstruct } from 'constructs';
-import { Severity, ValidationError, ValidationIssue } from './errors';
-import { allConstructs, foreignConstructs } from './lifecycle';
-import { COPY, processWide } from './private/global';
+import { IConstruct, IValidation } from 'constructs';
+import { Errors, Severity, ValidationError, ValidationIssue, formatIssue } from './errors';
 
 /**
  * Details of a finding.
@@ -32,18 +30,64 @@ export interface IReporter {
 /** @internal */
 export type ValidationHook = (report: IReporter) => void;
 
-const recorded = processWide('recorded', () => new WeakMap<IConstruct, ValidationIssue[]>());
-const hooks = processWide('hooks', () => new WeakMap<IConstruct, Array<{ hook: ValidationHook; copy: symbol }>>());
+/**
+ * What validation keeps on each construct (a property of the construct itself, so nothing is
+ * process-wide): problems found at construction, and the tree-wide checks registered with the
+ * construct's own `node.addValidation`. The key is `Symbol.for` so that two copies of the
+ * library can see each other's state and the App can refuse a construct of another copy.
+ */
+const STATE = Symbol.for('cdkbsd.validation');
+/** This copy of the library (a constant: no state). */
+const COPY: symbol = Symbol('cdkbsd copy');
+
+interface ValidationState {
+  readonly copy: symbol;
+  readonly recorded: ValidationIssue[];
+  readonly checks: IssueValidation[];
+}
+
+/**
+ * A check in the constructs' own validation protocol (`IValidation`): `node.validate()` returns
+ * its errors as one-line messages, and the App reads the structured issues (value, allowed,
+ * severity) it kept from the same run.
+ */
+class IssueValidation implements IValidation {
+  public issues: ValidationIssue[] = [];
+  constructor(private readonly scope: IConstruct, private readonly run: ValidationHook) {}
+
+  public validate(): string[] {
+    const issues: ValidationIssue[] = [];
+    const path = this.scope.node.path;
+    const add = (severity: Severity) => (message: string, details?: IssueDetails) =>
+      issues.push({ path, message, value: details?.value, allowed: details?.allowed, severity });
+    this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
+    this.issues = issues;
+    return issues.filter((i) => i.severity === Severity.ERROR).map(formatIssue);
+  }
+}
+
+function stateOf(scope: IConstruct): ValidationState {
+  let st = (scope as any)[STATE] as ValidationState | undefined;
+  if (st === undefined) {
+    st = { copy: COPY, recorded: [], checks: [] };
+    Object.defineProperty(scope, STATE, { value: st, enumerable: false });
+    const recorded = st.recorded;
+    const v = new IssueValidation(scope, (r) => {
+      for (const i of recorded) (i.severity === Severity.ERROR ? r.error : r.warning)(i.message, i);
+    });
+    st.checks.push(v);
+    scope.node.addValidation(v);
+  }
+  return st;
+}
 
 function push(scope: IConstruct, severity: Severity, message: string, details?: IssueDetails) {
-  const list = recorded.get(scope) ?? [];
-  list.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
-  recorded.set(scope, list);
+  stateOf(scope).recorded.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
 }
 
 /**
  * How constructs report problems. Constructs never throw on bad props: they record the problem
- * here (with their path) and carry on, so that one synth lists every problem of the tree.
+ * (with their path) and carry on, so that one synth lists every problem of the tree.
  */
 export class Diagnostics {
   /** Records an error found at construction. */
@@ -61,8 +105,8 @@ export class Diagnostics {
    * rethrows anything else.
    */
   public static fromValueError(scope: IConstruct, e: unknown, what: string): void {
-    if (e instanceof ValidationError) {
-      for (const i of e.issues) {
+    if (e instanceof ValidationError || Errors.isValidationError(e)) {
+      for (const i of (e as ValidationError).issues) {
         push(scope, i.severity, `${what}: ${i.message}`, { value: i.value, allowed: i.allowed });
       }
       return;
@@ -83,24 +127,25 @@ export class Diagnostics {
     }
   }
 
-  /** Adds a check that runs tree-wide at synth, before rendering. */
+  /** Adds a check that runs tree-wide at synth, before rendering (through `scope.node.addValidation`). */
   public static addValidation(scope: IConstruct, hook: ValidationHook): void {
-    const list = hooks.get(scope) ?? [];
-    list.push({ hook, copy: COPY });
-    hooks.set(scope, list);
+    const v = new IssueValidation(scope, hook);
+    stateOf(scope).checks.push(v);
+    scope.node.addValidation(v);
   }
 
   /**
-   * Collects every finding of the tree under `root`: recorded ones and those of the hooks,
-   * sorted by path (stable within a path).
+   * Step 1 of the pipeline: runs `node.validate()` of every construct and returns every finding,
+   * in tree order: cdkbsd's structured issues, plain messages of validations users added with
+   * `node.addValidation`, and an error for each construct of another copy of cdkbsd.
    */
-  public static collect(root: IConstruct): ValidationIssue[] {
-    const all: ValidationIssue[] = [];
-    for (const c of allConstructs(root)) {
-      all.push(...(recorded.get(c) ?? []));
-      const foreign = foreignConstructs.has(c) || (hooks.get(c) ?? []).some((h) => h.copy !== COPY);
-      if (foreign) {
-        all.push({
+  public static collect(all: readonly IConstruct[]): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    for (const c of all) {
+      const messages = c.node.validate();
+      const st = (c as any)[STATE] as ValidationState | undefined;
+      if (st && st.copy !== COPY) {
+        out.push({
           path: c.node.path,
           message: 'This construct comes from another copy of cdkbsd than the App (two versions installed, or sources mixed with compiled files); it would be left out',
           value: c.constructor?.name ?? typeof c,
@@ -109,18 +154,12 @@ export class Diagnostics {
         });
         continue;
       }
-      for (const { hook } of hooks.get(c) ?? []) {
-        const reporter: IReporter = {
-          error: (message, details) => all.push({ path: c.node.path, message, value: details?.value, allowed: details?.allowed, severity: Severity.ERROR }),
-          warning: (message, details) => all.push({ path: c.node.path, message, value: details?.value, allowed: details?.allowed, severity: Severity.WARNING }),
-        };
-        hook(reporter);
-      }
+      const ours = st ? st.checks.flatMap((v) => v.issues) : [];
+      out.push(...ours);
+      const known = new Set(ours.filter((i) => i.severity === Severity.ERROR).map(formatIssue));
+      for (const m of messages) if (!known.has(m)) out.push({ path: c.node.path, message: m, severity: Severity.ERROR });
     }
-    return all
-      .map((issue, index) => ({ issue, index }))
-      .sort((a, b) => (a.issue.path < b.issue.path ? -1 : a.issue.path > b.issue.path ? 1 : a.index - b.index))
-      .map((x) => x.issue);
+    return out;
   }
 }
 

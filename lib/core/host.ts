@@ -1,8 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
-import { Diagnostics } from './diagnostics';
+import { HostContribution, KeySetting, PlanSet, PlannedFile } from './contribution';
+import { Diagnostics, IReporter } from './diagnostics';
 import { NetworkInterface, NetworkInterfaceProps } from './interface';
-import { addPrepare } from './lifecycle';
-import { compareStrings } from './private/compare';
+import type { HostFacts, HostPlan } from './plan';
 import { KeyValueConf, KeyValueFormat } from './rc-conf';
 import { AddressFamily, IpAddress } from '../net/address';
 import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
@@ -85,16 +85,6 @@ export enum FileTarget {
   JAIL_HOST = 'jail-host',
 }
 
-/** @internal A file to render at synth. */
-export interface FileSpec {
-  readonly path: string;
-  readonly owner: IConstruct;
-  readonly render: () => string;
-  readonly mode: number;
-  readonly secret: boolean;
-  readonly target: FileTarget;
-}
-
 const PATH_RE = /^\/(?:[A-Za-z0-9._+@-]+\/)*[A-Za-z0-9._+@-]+$/;
 
 /** Problem with an absolute host path, or undefined. @internal */
@@ -136,7 +126,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   private readonly explicitManagementAddress?: string;
   private readonly sshd: boolean;
   private readonly ifaces: NetworkInterface[] = [];
-  private readonly files: FileSpec[] = [];
+  private readonly files: Array<{ path: string; content: string; options: FileOptions }> = [];
 
   constructor(scope: Construct, id: string, props: FreeBsdHostProps) {
     super(scope, id);
@@ -168,14 +158,6 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       if (r && r.family !== AddressFamily.IPV6) Diagnostics.error(this, 'ipv6DefaultRouter must be an IPv6 address', { value: props.ipv6DefaultRouter, allowed: 'an IPv6 address; use defaultRouter for IPv4' });
       else this.ipv6DefaultRouter = r;
     }
-    addPrepare(this, () => this.prepareRcConf(), true);
-    Diagnostics.addValidation(this, (report) => {
-      this.rcConf._validate(report);
-      this.sysctlConf._validate(report);
-      this.loaderConf._validate(report);
-      this.validateNetwork(report);
-      this.validateFiles(report);
-    });
   }
 
   /** This host, as a target of services. */
@@ -235,72 +217,54 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       Diagnostics.error(this, `File content of ${String(path)} must be a string`, { value: String(content), allowed: 'a string' });
       return;
     }
-    this._addRenderedFile(this, path, () => content, options);
+    this.files.push({ path, content, options });
   }
 
-  /** @internal Adds a file rendered at synth by `owner`. */
-  public _addRenderedFile(owner: IConstruct, path: string, render: () => string, options: FileOptions = {}): void {
-    const secret = options.secret ?? false;
-    const spec: FileSpec = {
-      path,
-      owner,
-      render,
-      secret,
-      mode: options.mode ?? (secret ? 0o600 : 0o644),
-      target: options.target ?? FileTarget.HOST,
+  /** @internal What the plan knows of this host. */
+  public _facts(): HostFacts {
+    const interfaces = this.ifaces.map((i) => i._facts());
+    return {
+      hostname: this.hostname,
+      release: this.release,
+      vnetJail: this.vnetJail,
+      managementAddress: this.managementAddress,
+      constructPath: this.node.path,
+      interfaces,
+      hasIpv6: this.hasIpv6,
     };
-    const i = this.files.findIndex((f) => f.path === path && f.owner === owner);
-    if (i >= 0) this.files[i] = spec;
-    else this.files.push(spec);
   }
 
-  /** @internal Every file of this host (the key/value files included), sorted by path. */
-  public _fileSpecs(): FileSpec[] {
-    const kv: FileSpec[] = [];
-    const add = (conf: KeyValueConf, path: string, target: FileTarget) => {
-      if (conf.isEmpty) return;
-      kv.push({ path, owner: this, render: () => conf._render(), mode: conf.hasSecret ? 0o600 : 0o644, secret: conf.hasSecret, target });
-    };
-    add(this.rcConf, '/etc/rc.conf', FileTarget.HOST);
-    add(this.sysctlConf, '/etc/sysctl.conf', FileTarget.HOST);
-    if (this.vnetJail && !this.loaderConf.isEmpty) {
-      kv.push({
-        path: '/boot/loader.conf',
-        owner: this,
-        render: () => `# VNET jail ${this.hostname}: a jail cannot load kernel modules; install these lines on the jail's host.\n${this.loaderConf._render()}`,
-        mode: 0o644,
-        secret: false,
-        target: FileTarget.JAIL_HOST,
-      });
-    } else {
-      add(this.loaderConf, '/boot/loader.conf', FileTarget.HOST);
+  /**
+   * @internal The host's own contribution: hostname, sshd, routers, the keys the user set and
+   * the files the user added. (Interface lines are derived by the plan, once aliases are known.)
+   */
+  public _contribute(): HostContribution[] {
+    const own: KeySetting[] = [{ key: 'hostname', value: this.hostname }];
+    if (this.sshd) own.push({ key: 'sshd_enable', value: 'YES' });
+    if (this.defaultRouter) own.push({ key: 'defaultrouter', value: this.defaultRouter.text });
+    if (this.ipv6DefaultRouter) own.push({ key: 'ipv6_defaultrouter', value: this.ipv6DefaultRouter.text });
+    const out: HostContribution[] = [{ host: this, owner: this, rcConf: own, services: this.sshd ? ['sshd'] : [] }];
+    // The user's settings, under the owner they named (conflicts then name it).
+    for (const [conf, field] of [[this.rcConf, 'rcConf'], [this.sysctlConf, 'sysctlConf'], [this.loaderConf, 'loaderConf']] as const) {
+      for (const { owner, setting } of conf._settings()) out.push({ host: this, owner, [field]: [setting] });
     }
-    return [...kv, ...this.files].sort((a, b) => compareStrings(a.path, b.path));
+    const files: PlannedFile[] = this.files.map(({ path, content, options }) => {
+      const secret = options.secret ?? false;
+      return { path, owner: this, model: content, render: () => content, secret, mode: options.mode ?? (secret ? 0o600 : 0o644), target: options.target ?? FileTarget.HOST };
+    });
+    if (files.length > 0) out.push({ host: this, owner: this, files });
+    return out;
   }
 
-  private prepareRcConf(): void {
-    this.rcConf.set('hostname', this.hostname, this);
-    if (this.sshd) this.rcConf.set('sshd_enable', 'YES', this);
-    for (const iface of this.ifaces) {
-      const n = iface.rcName;
-      if (iface.ipv4) this.rcConf.set(`ifconfig_${n}`, `inet ${iface.ipv4.toString()}`, iface);
-      else if (iface.ipv6.length === 0) this.rcConf.set(`ifconfig_${n}`, 'up', iface);
-      if (iface.ipv6.length > 0) this.rcConf.set(`ifconfig_${n}_ipv6`, `inet6 ${iface.ipv6[0].toString()}`, iface);
-      let k = 0;
-      for (const extra of iface.ipv6.slice(1)) {
-        this.rcConf.set(`ifconfig_${n}_alias${k++}`, `inet6 ${extra.toString()}`, iface);
-      }
-      for (const c of iface._contributions()) {
-        this.rcConf._setLazy(`ifconfig_${n}_alias${k++}`, c.value, c.owner, c.secret);
-      }
-    }
-    if (this.defaultRouter) this.rcConf.set('defaultrouter', this.defaultRouter.text, this);
-    if (this.ipv6DefaultRouter) this.rcConf.set('ipv6_defaultrouter', this.ipv6DefaultRouter.text, this);
+  /** @internal Checks over this host's finished plan (addresses that need others' contributions). */
+  public _checkPlans(plans: PlanSet, report: IReporter): void {
+    const plan = plans.planOf(this);
+    if (plan) this.validateNetwork(plan, report);
   }
 
-  private validateNetwork(report: { error(m: string, d?: any): void }): void {
+  private validateNetwork(plan: HostPlan, report: IReporter): void {
     for (const iface of this.ifaces) {
-      if (iface.ipv6.length === 0 && iface._contributions().some((c) => c.family === AddressFamily.IPV6)) {
+      if (iface.ipv6.length === 0 && (plan.aliases.get(iface.name) ?? []).some((c) => c.family === 'inet6')) {
         report.error(
           `Interface ${iface.name} carries an IPv6 CARP address but has no IPv6 address of its own: rc.d skips IPv6 aliases without ifconfig_${iface.rcName}_ipv6`,
           { value: iface.name, allowed: 'give the interface an IPv6 address (ipv6: [...]) in the prefix of the VIP' },
@@ -315,37 +279,6 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     }
   }
 
-  private validateFiles(report: { error(m: string, d?: any): void }): void {
-    // A file whose path is a folder of another file cannot be written.
-    const specs = this._fileSpecs();
-    const byPath = new Map(specs.map((f) => [f.path, f.owner]));
-    for (const f of specs) {
-      const parts = String(f.path).split('/');
-      for (let i = 2; i < parts.length; i++) {
-        const dir = parts.slice(0, i).join('/');
-        const owner = byPath.get(dir);
-        if (owner) {
-          report.error(`File ${f.path} (added by ${f.owner.node.path}) lies inside ${dir}, which is a file added by ${owner.node.path}`, { value: f.path, allowed: 'paths where no file is the folder of another' });
-        }
-      }
-    }
-    const seen = new Map<string, IConstruct>();
-    for (const f of this.files) {
-      const p = hostPathProblem(f.path);
-      if (p) report.error(`File ${p} (added by ${f.owner.node.path})`, { value: String(f.path), allowed: HOST_PATH_ALLOWED });
-      if (['/etc/rc.conf', '/etc/sysctl.conf', '/boot/loader.conf'].includes(f.path)) {
-        report.error(`File ${f.path} is generated from the host's ${f.path.split('/').pop()} settings; set keys instead (added by ${f.owner.node.path})`, { value: f.path, allowed: 'host.rcConf.set / sysctlConf.set / loaderConf.set' });
-      }
-      const prev = seen.get(f.path);
-      if (prev) report.error(`File ${f.path} is added by both ${prev.node.path} and ${f.owner.node.path}`, { value: f.path, allowed: 'one producer per file' });
-      else seen.set(f.path, f.owner);
-      if (f.mode !== undefined && (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777)) {
-        report.error(`File mode of ${f.path} is not valid`, { value: String(f.mode), allowed: 'an octal mode 0 to 0o7777, e.g. 0o644' });
-      } else if (f.secret && (f.mode & 0o077) !== 0) {
-        report.error(`File ${f.path} carries a secret but its mode lets group or others read it`, { value: `0${f.mode.toString(8)}`, allowed: 'a mode without group/other bits, e.g. 0o600 (the default for secrets)' });
-      }
-    }
-  }
 }
 
 const HOST_SYMBOL = Symbol.for('cdkbsd.FreeBsdHost');

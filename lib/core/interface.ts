@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import type { AliasLine, KeySetting } from './contribution';
 import { Diagnostics } from './diagnostics';
 import { AddressFamily, InterfaceAddress } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED, rcInterfaceName } from '../net/names';
@@ -21,14 +22,15 @@ export interface NetworkInterfaceProps {
   readonly ipv6?: string[];
 }
 
-/** @internal An alias line contributed by another construct (CARP). */
-export interface AliasContribution {
-  readonly owner: IConstruct;
-  /** Sort key among contributed aliases (own addresses always come first). */
-  readonly sortKey: number[];
-  readonly family: AddressFamily;
-  readonly value: () => string;
-  readonly secret: boolean;
+/** @internal What the plan knows of an interface (plain values). */
+export interface InterfaceFacts {
+  readonly name: string;
+  /** The rc.conf spelling of the name (`igb0.100` → `igb0_100`). */
+  readonly rcName: string;
+  readonly ipv4?: InterfaceAddress;
+  readonly ipv6: InterfaceAddress[];
+  /** Every address, IPv4 first. */
+  readonly addresses: InterfaceAddress[];
 }
 
 /**
@@ -42,7 +44,6 @@ export class NetworkInterface extends Construct {
   public readonly ipv4?: InterfaceAddress;
   /** The IPv6 addresses, main one first. */
   public readonly ipv6: InterfaceAddress[];
-  private readonly contributions: AliasContribution[] = [];
 
   /** @internal Use `FreeBsdHost.addInterface`. */
   constructor(scope: Construct, name: string, props: NetworkInterfaceProps) {
@@ -88,21 +89,25 @@ export class NetworkInterface extends Construct {
     return [...(this.ipv4 ? [this.ipv4] : []), ...this.ipv6];
   }
 
-  /** @internal Adds an alias line computed at synth (CARP VIPs). */
-  public _addAlias(c: AliasContribution): void {
-    const i = this.contributions.findIndex((x) => x.owner === c.owner && x.sortKey.join(',') === c.sortKey.join(','));
-    if (i >= 0) this.contributions[i] = c;
-    else this.contributions.push(c);
+  /** @internal The interface's facts for the plan. */
+  public _facts(): InterfaceFacts {
+    return { name: this.name, rcName: this.rcName, ipv4: this.ipv4, ipv6: [...this.ipv6], addresses: this.addresses };
   }
 
-  /** @internal Contributed aliases, sorted. */
-  public _contributions(): AliasContribution[] {
-    return [...this.contributions].sort((a, b) => {
-      for (let i = 0; i < Math.max(a.sortKey.length, b.sortKey.length); i++) {
-        const d = (a.sortKey[i] ?? 0) - (b.sortKey[i] ?? 0);
-        if (d !== 0) return d;
-      }
-      return 0;
-    });
+  /**
+   * @internal The rc.conf lines of this interface: its own addresses, then the aliases other
+   * constructs contributed (sorted), numbered `_alias0`, `_alias1`, … as rc.d reads them.
+   */
+  public _rcKeys(aliases: ReadonlyArray<AliasLine & { owner: IConstruct }>): Array<{ owner: IConstruct; k: KeySetting }> {
+    const n = this.rcName;
+    const out: Array<{ owner: IConstruct; k: KeySetting }> = [];
+    const own = (key: string, value: string) => out.push({ owner: this, k: { key, value } });
+    if (this.ipv4) own(`ifconfig_${n}`, `inet ${this.ipv4.toString()}`);
+    else if (this.ipv6.length === 0) own(`ifconfig_${n}`, 'up');
+    if (this.ipv6.length > 0) own(`ifconfig_${n}_ipv6`, `inet6 ${this.ipv6[0].toString()}`);
+    let k = 0;
+    for (const extra of this.ipv6.slice(1)) own(`ifconfig_${n}_alias${k++}`, `inet6 ${extra.toString()}`);
+    for (const a of aliases) out.push({ owner: a.owner, k: { key: `ifconfig_${n}_alias${k++}`, value: a.value, secret: a.secret } });
+    return out;
   }
 }

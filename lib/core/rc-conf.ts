@@ -1,6 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IReporter } from './diagnostics';
-import { preparingGeneration } from './lifecycle';
+import type { KeySetting } from './contribution';
 
 /**
  * The syntax of a key/value file.
@@ -14,18 +13,8 @@ export enum KeyValueFormat {
   LOADER_CONF = 'loader.conf',
 }
 
-interface Entry {
-  readonly key: string;
-  readonly value: string | (() => string);
-  readonly owner: IConstruct;
-  readonly secret: boolean;
-  /** Whether the value is computed at synth (a function) rather than given. */
-  readonly lazy: boolean;
-  /** The synth preparation that set it, or undefined for a setting made by user code. */
-  readonly gen?: number;
-}
-
-const KEY_RULES: Record<KeyValueFormat, { re: RegExp; allowed: string }> = {
+/** @internal What a key of each format may look like. */
+export const KEY_RULES: Record<KeyValueFormat, { re: RegExp; allowed: string }> = {
   [KeyValueFormat.RC_CONF]: { re: /^[A-Za-z_][A-Za-z0-9_]*$/, allowed: 'a shell variable name: letters, digits and _, not starting with a digit' },
   [KeyValueFormat.SYSCTL_CONF]: { re: /^[a-z][a-z0-9_]*(\.[a-z0-9_%]+)+$/i, allowed: 'a sysctl OID such as net.inet.carp.preempt' },
   [KeyValueFormat.LOADER_CONF]: { re: /^[A-Za-z_][A-Za-z0-9_.]*$/, allowed: 'a loader variable name such as carp_load' },
@@ -79,14 +68,15 @@ function naturalCompare(a: string, b: string): number {
 }
 
 /**
- * A key/value configuration file of a host (rc.conf, sysctl.conf or loader.conf). Constructs set
- * keys through it; two owners setting one key to different values is a validation error naming
- * both; the same value twice is fine. Keys are rendered in a fixed, sorted order.
+ * The keys a user sets on one of a host's key/value files (rc.conf, sysctl.conf or
+ * loader.conf). Constructs contribute their own keys at synth; a key set to two different
+ * values (by the user or by two constructs) is a validation error naming both; the same value
+ * twice is fine. Keys are rendered in a fixed, sorted order.
  */
 export class KeyValueConf {
   /** The file format. */
   public readonly format: KeyValueFormat;
-  private readonly entries: Entry[] = [];
+  private readonly entries: Array<{ key: string; value: string; owner: IConstruct }> = [];
 
   /** @internal */
   constructor(format: KeyValueFormat, private readonly host: IConstruct) {
@@ -101,136 +91,60 @@ export class KeyValueConf {
    * @default owner - the host
    */
   public set(key: string, value: string, owner?: IConstruct): void {
-    this.add({ key, value, owner: owner ?? this.host, secret: false, lazy: false });
+    this.entries.push({ key, value, owner: owner ?? this.host });
   }
-
-  /** @internal Sets a value computed at synth time. */
-  public _setLazy(key: string, value: () => string, owner: IConstruct, secret: boolean): void {
-    this.add({ key, value, owner, secret, lazy: true });
-  }
-
-  private add(entry: Entry): void {
-    const gen = preparingGeneration();
-    if (gen === undefined) {
-      // Set by user code: kept as given; a different value for the key is a conflict.
-      this.entries.push(entry);
-      return;
-    }
-    // Set while a synth prepares (derived settings): those of older preparations are dropped,
-    // and an owner setting a key again in the same preparation replaces its own value.
-    const e: Entry = { ...entry, gen };
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const x = this.entries[i];
-      if (x.gen !== undefined && (x.gen !== gen || (x.key === e.key && x.owner === e.owner))) this.entries.splice(i, 1);
-    }
-    this.entries.push(e);
-  }
-
 
   /**
-   * The value of `key`, if set and not secret.
-   * @returns the value, or undefined
+   * The value the user set for `key`.
+   * @returns the value, or undefined when the user did not set it (keys that constructs
+   *   derive appear only in the synthesized file: see `Testing.synth`)
    */
   public get(key: string): string | undefined {
-    const e = this.entries.find((x) => x.key === key);
-    if (!e || e.secret) return undefined;
-    return typeof e.value === 'string' ? e.value : (e.value as () => string)();
+    return this.entries.find((x) => x.key === key)?.value;
   }
 
-  /** The keys set, sorted as rendered. */
+  /** The keys the user set, sorted as rendered. */
   public keys(): string[] {
-    return [...new Set(this.entries.map((e) => e.key))].sort((a, b) => this.compareKeys(a, b));
+    return [...new Set(this.entries.map((e) => e.key))].sort((a, b) => compareKeys(this.format, a, b));
   }
 
-  /** Whether any value carries a secret. */
-  public get hasSecret(): boolean {
-    return this.entries.some((e) => e.secret);
-  }
-
-  /** Whether nothing is set. */
+  /** Whether the user set nothing. */
   public get isEmpty(): boolean {
     return this.entries.length === 0;
   }
 
-  private compareKeys(a: string, b: string): number {
-    if (this.format === KeyValueFormat.RC_CONF) {
-      const r = rcRank(a) - rcRank(b);
-      if (r !== 0) return r;
-      if (rcRank(a) === 1) {
-        const [ba, ra] = ifconfigKeyParts(a);
-        const [bb, rb] = ifconfigKeyParts(b);
-        if (ba !== bb) return naturalCompare(ba, bb);
-        if (ra !== rb) return ra - rb;
-      }
-    }
-    return naturalCompare(a, b);
+  /** @internal The user's settings, grouped by the construct named as their owner. */
+  public _settings(): Array<{ owner: IConstruct; setting: KeySetting }> {
+    return this.entries.map((e) => ({ owner: e.owner, setting: { key: e.key, value: e.value, explicit: true } }));
   }
+}
 
-  /** @internal Reports bad keys, bad values and conflicts. */
-  public _validate(report: IReporter): void {
-    const rule = KEY_RULES[this.format];
-    const byKey = new Map<string, Array<{ e: Entry; v?: string }>>();
-    for (const e of this.entries) {
-      if (typeof e.key !== 'string' || !rule.re.test(e.key)) {
-        report.error(`${this.format} key is not valid (set by ${e.owner.node.path})`, { value: String(e.key), allowed: rule.allowed });
-        continue;
-      }
-      let v: string | undefined;
-      if (!e.lazy && typeof e.value !== 'string') {
-        report.error(`${this.format} value of ${e.key} must be a string (set by ${e.owner.node.path})`, { value: String(e.value), allowed: 'a string' });
-        continue;
-      }
-      try {
-        v = typeof e.value === 'string' ? e.value : (e.value as () => string)();
-      } catch {
-        v = undefined; // a lazy value that cannot be computed is reported by its owner
-      }
-      // Secret values are checked by their owner (which never shows them); everything else here.
-      if (v !== undefined && !e.secret) {
-        const p = valueProblem(this.format, v);
-        if (p) report.error(`${this.format} value of ${e.key}: ${p.message} (set by ${e.owner.node.path})`, { value: v, allowed: p.allowed });
-      }
-      const list = byKey.get(e.key) ?? [];
-      list.push({ e, v });
-      byKey.set(e.key, list);
-    }
-    for (const [key, list] of byKey) {
-      const first = list[0];
-      for (const other of list.slice(1)) {
-        if (first.v !== undefined && other.v !== undefined && first.v !== other.v) {
-          const shown = first.e.secret || other.e.secret
-            ? '<redacted>'
-            : `${JSON.stringify(first.v)} vs ${JSON.stringify(other.v)}`;
-          // One construct can clash with itself: a value derived from its props vs an explicit set().
-          const who = (x: Entry) => first.e.owner === other.e.owner
-            ? `${x.owner.node.path} (${x.gen !== undefined ? 'derived from its props' : `${this.format === KeyValueFormat.RC_CONF ? 'rcConf' : this.format === KeyValueFormat.SYSCTL_CONF ? 'sysctlConf' : 'loaderConf'}.set`})`
-            : x.owner.node.path;
-          report.error(
-            `${this.format} key ${key} is set to different values by ${who(first.e)} and ${who(other.e)}`,
-            { value: shown, allowed: 'one value per key' },
-          );
-        }
-      }
+function compareKeys(format: KeyValueFormat, a: string, b: string): number {
+  if (format === KeyValueFormat.RC_CONF) {
+    const r = rcRank(a) - rcRank(b);
+    if (r !== 0) return r;
+    if (rcRank(a) === 1) {
+      const [ba, ra] = ifconfigKeyParts(a);
+      const [bb, rb] = ifconfigKeyParts(b);
+      if (ba !== bb) return naturalCompare(ba, bb);
+      if (ra !== rb) return ra - rb;
     }
   }
+  return naturalCompare(a, b);
+}
 
-  /** @internal Renders the body (no header), keys in order, each once. */
-  public _render(): string {
-    const lines: string[] = [];
-    for (const key of this.keys()) {
-      const e = this.entries.find((x) => x.key === key)!;
-      const v = typeof e.value === 'string' ? e.value : (e.value as () => string)();
-      switch (this.format) {
-        case KeyValueFormat.SYSCTL_CONF:
-          lines.push(`${key}=${v}`);
-          break;
-        case KeyValueFormat.LOADER_CONF:
-          lines.push(`${key}="${v}"`);
-          break;
-        default:
-          lines.push(`${key}=${shDoubleQuote(v)}`);
-      }
+/** @internal Renders a key/value file's body (no header): keys in order, each once. Pure. */
+export function renderKeyValues(format: KeyValueFormat, entries: readonly KeySetting[]): string {
+  const sorted = [...entries].sort((a, b) => compareKeys(format, a.key, b.key));
+  const lines = sorted.map((e) => {
+    switch (format) {
+      case KeyValueFormat.SYSCTL_CONF:
+        return `${e.key}=${e.value}`;
+      case KeyValueFormat.LOADER_CONF:
+        return `${e.key}="${e.value}"`;
+      default:
+        return `${e.key}=${shDoubleQuote(e.value)}`;
     }
-    return lines.join('\n') + (lines.length ? '\n' : '');
-  }
+  });
+  return lines.join('\n') + (lines.length ? '\n' : '');
 }

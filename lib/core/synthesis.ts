@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { FileTarget } from './host';
 import { ValidationIssue } from './errors';
+import type { PlanSet } from './contribution';
 
 /** @internal One rendered file. */
 export interface SynthFile {
@@ -28,6 +29,8 @@ export interface Synthesis {
   readonly hosts: SynthHost[];
   readonly rootFiles: SynthFile[];
   readonly warnings: ValidationIssue[];
+  /** The plans the files were rendered from (absent when read back from a folder). */
+  readonly plans?: PlanSet;
 }
 
 /** @internal The manifest.json content (deterministic: no timestamps). */

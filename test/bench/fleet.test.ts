@@ -12,7 +12,7 @@ import { SITE_SHAPE, buildFleet, siteOctets } from '../../bench/fleet';
 const skipHaproxy = HaproxyCheck.shouldSkip();
 
 function fleet(sites: number): App {
-  return buildFleet(new App({ outdir: '/nonexistent/never-written', diagram: false }), sites);
+  return buildFleet(new App({ outdir: '/nonexistent/never-written' }), sites);
 }
 
 describe('bench fleet', () => {

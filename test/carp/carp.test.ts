@@ -31,7 +31,7 @@ function issues(app: App): Array<{ path: string; message: string; value?: string
 }
 
 function newApp(): App {
-  return new App({ diagram: false });
+  return new App();
 }
 
 describe('CARP rendering', () => {
@@ -94,7 +94,7 @@ describe('CARP rendering', () => {
     expect(t.loaderConf('a.example.org').carp_load).toBe('YES');
     expect(t.file('a.example.org', '/boot/loader.conf')).toContain("install these lines on the jail's host");
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-'));
-    new App({ outdir: out, diagram: false });
+    new App({ outdir: out });
     const app2 = newApp();
     void app2;
   });
@@ -284,7 +284,7 @@ describe('CARP validation', () => {
 
 describe('CARP validation across clusters', () => {
   test('one vhid on overlapping prefixes of different lengths (/24 inside /16) is caught', () => {
-    const app = new App({ diagram: false });
+    const app = new App();
     const mk = (id: string, name: string, ip: string) => {
       const h = new FreeBsdHost(app, id, { hostname: name });
       h.addInterface('vtnet0', { ipv4: ip });
@@ -300,7 +300,7 @@ describe('CARP validation across clusters', () => {
   });
 
   test('one vhid on separate segments is fine', () => {
-    const app = new App({ diagram: false });
+    const app = new App();
     const c1 = new CarpCluster(app, 'C1', { members: pair(app), interfaceName: 'vtnet0', password: PASS });
     const c2 = new CarpCluster(app, 'C2', { members: pair(app, { names: ['lb-c.example.org', 'lb-d.example.org'], prefix: '198.51.100', ipv6: false }), interfaceName: 'vtnet0', password: PASS });
     c1.addVip('V', { vhid: 1, ipv4: ['192.0.2.50'] });

@@ -10,7 +10,7 @@ function tmpdir(): string {
 }
 
 function minimalApp(outdir: string): App {
-  const app = new App({ outdir, diagram: false });
+  const app = new App({ outdir });
   const h = new FreeBsdHost(app, 'Web', { hostname: 'web1.example.net' });
   h.addInterface('vtnet0', { ipv4: '192.0.2.11/24' });
   h.rcConf.set('sshd_enable', 'YES');
@@ -82,7 +82,7 @@ describe('synthesis', () => {
 
   test('construction order that carries no meaning does not change the output', () => {
     const build = (reverse: boolean) => {
-      const app = new App({ diagram: false });
+      const app = new App();
       const specs = [
         ['A', 'a.example.net', '192.0.2.1/24'],
         ['B', 'b.example.net', '192.0.2.2/24'],
@@ -136,7 +136,7 @@ describe('synthesis', () => {
 
 describe('validation', () => {
   test('every error of the tree is reported at once, sorted by construct path, with value and what is allowed', () => {
-    const app = new App({ diagram: false });
+    const app = new App();
     const b = new FreeBsdHost(app, 'B', { hostname: 'not_a_host' });
     b.addInterface('vtnet0', { ipv4: '10.1.60.301/24' });
     const a = new FreeBsdHost(app, 'A', { hostname: 'a.example.net', defaultRouter: '10.9.9.9' });
@@ -174,7 +174,7 @@ describe('validation', () => {
 
   test('a failed first synth creates no output folder at all', () => {
     const parent = tmpdir();
-    const bad = new App({ outdir: path.join(parent, 'dist'), diagram: false });
+    const bad = new App({ outdir: path.join(parent, 'dist') });
     new FreeBsdHost(bad, 'Bad', { hostname: '-x.example.net' });
     expect(() => bad.synth()).toThrow(ValidationError);
     expect(fs.readdirSync(parent)).toEqual([]);
@@ -252,7 +252,7 @@ describe('validation', () => {
   });
 
   test('two hosts with one hostname are an error', () => {
-    const app = new App({ diagram: false });
+    const app = new App();
     new FreeBsdHost(app, 'A', { hostname: 'same.example.net' });
     new FreeBsdHost(app, 'B', { hostname: 'Same.example.net' });
     expect(() => Testing.synth(app)).toThrow(/\[B\] Hostname is also used by A/);

@@ -22,7 +22,7 @@ const HOST2 = 'haproxy02.example.net';
 
 /** The reference setup (VNET jails on vnet0, one VIP, HAProxy and PF on the cluster) plus a deployment. */
 function referenceApp(props: AnsibleDeploymentProps = { become: BecomeMethod.DOAS }, outdir = '/nonexistent-cdkbsd-deploy-test') {
-  const app = new App({ outdir, diagram: false });
+  const app = new App({ outdir });
   const h1 = new FreeBsdHost(app, 'Haproxy01', { hostname: HOST1, vnetJail: true, defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
   h1.addInterface('vnet0', { ipv4: '10.1.60.201/24', ipv6: ['2003:abcd:ef12:3460:d:22ff:fe50:3d0b/64', 'fd5e:d1c2:c9de:60:d:22ff:fe50:3d0b/64'] });
   const h2 = new FreeBsdHost(app, 'Haproxy02', { hostname: HOST2, vnetJail: true, defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });

@@ -22,7 +22,7 @@ const EXAMPLES: Array<[string, (app: App) => App]> = [
 describe.skipIf(skip)('the examples\' dist/deploy with the real tools', () => {
   test.each(EXAMPLES)('%s: syntax-check and ansible-lint pass', (_name, build) => {
     const outdir = path.join(tempDir('cdkbsd-deploy-example-'), 'dist');
-    build(new App({ outdir, diagram: false })).synth();
+    build(new App({ outdir })).synth();
     const cwd = path.join(outdir, 'deploy');
     expect(fs.readdirSync(cwd).sort()).toEqual(['inventory.yml', 'site.yml']);
     const syntax = run('ansible-playbook', ['--syntax-check', '-i', 'inventory.yml', 'site.yml'], cwd);

@@ -10,6 +10,7 @@ import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { Testing } from '../../lib/testing/testing';
 import { edgesBetween, indexDot, labelLines, labelText, nodeByTitle } from './dot-index';
 import { referenceApp } from './reference-app';
+import { TopologyDiagram } from '../../lib/diagram/topology-diagram';
 import { svgTexts } from './svg-text';
 
 describe('the main example\'s topology (dist/topology.dot and .svg)', () => {
@@ -125,15 +126,24 @@ describe('the main example\'s topology (dist/topology.dot and .svg)', () => {
     expect(again.rootFile('topology.svg')).toBe(svg);
   });
 
-  test('App({ diagram: false }) writes no diagram', () => {
-    const off = Testing.synth(referenceApp({ diagram: false }));
-    expect(off.rootFilePaths.filter((p) => p.startsWith('topology'))).toEqual([]);
+  test('an app without a TopologyDiagram writes no diagram; CDKBSD_NO_DIAGRAM=1 skips it for one run', () => {
+    const app = referenceApp();
+    const diagram = app.node.findAll().find((c) => c instanceof TopologyDiagram)!;
+    app.node.tryRemoveChild(diagram.node.id);
+    expect(Testing.synth(app).rootFilePaths.filter((p) => p.startsWith('topology'))).toEqual([]);
+    process.env.CDKBSD_NO_DIAGRAM = '1';
+    try {
+      expect(Testing.synth(referenceApp()).rootFilePaths.filter((p) => p.startsWith('topology'))).toEqual([]);
+    } finally {
+      delete process.env.CDKBSD_NO_DIAGRAM;
+    }
   });
 });
 
 /** An app of `n` two-member clusters with one VIP each, and one stand-alone host. */
 function fleet(n: number): App {
   const app = new App({ outdir: '/nonexistent-diagram-test' });
+  new TopologyDiagram(app, 'Topology');
   for (let i = 0; i < n; i++) {
     const hosts = [1, 2].map((k) => {
       const h = new FreeBsdHost(app, `Site${i}Lb${k}`, { hostname: `lb${k}.site${i}.example.net` });

@@ -4,7 +4,7 @@ import { App, Errors, HaproxyCheck, PfConfView, Testing } from '../../lib/index'
 import { buildReferenceApp } from '../../examples/ha-reverse-proxy/main';
 
 test('README: unit-testing the reference topology', () => {
-  const t = Testing.synth(buildReferenceApp(new App({ diagram: false })));
+  const t = Testing.synth(buildReferenceApp(new App()));
 
   // rc.conf, read back by /bin/sh
   const rc = t.rcConf('haproxy02.example.net');
@@ -28,7 +28,7 @@ test('README: unit-testing the reference topology', () => {
 });
 
 test('README: a mistake is caught before anything is written', () => {
-  const app = buildReferenceApp(new App({ diagram: false }));
+  const app = buildReferenceApp(new App());
   const cluster = app.node.findChild('Carp') as any;
   cluster.addVip('Typo', { vhid: 1, ipv4: ['10.1.61.200'] }); // vhid taken, and outside the /24
   try {

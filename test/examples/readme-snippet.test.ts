@@ -13,7 +13,7 @@ test("the README's opening example synthesizes and renders what it says", async 
   const out = path.join(dir, 'dist');
   const source = code
     .replace(/from 'cdkbsd'/g, `from ${JSON.stringify(lib)}`)
-    .replace('new App()', `new App({ outdir: ${JSON.stringify(out)}, diagram: false })`);
+    .replace('new App()', `new App({ outdir: ${JSON.stringify(out)} })`);
   const file = path.join(dir, 'readme-example.ts');
   fs.writeFileSync(file, source);
   process.env.CARP_PASSWORD = 'ReadmeExample123';

@@ -29,7 +29,7 @@ const REFERENCE = {
 } as const;
 
 describe('the main example reproduces the reference setup', () => {
-  const t = Testing.synth(buildReferenceApp(new App({ diagram: false })));
+  const t = Testing.synth(buildReferenceApp(new App()));
 
   test('both hosts are synthesized', () => {
     expect(t.hostnames).toEqual(['haproxy01.example.net', 'haproxy02.example.net']);
@@ -73,7 +73,7 @@ describe('the main example reproduces the reference setup', () => {
 });
 
 describe('the main example goes beyond the reference (issue 10: failover that follows the service)', () => {
-  const t = Testing.synth(buildReferenceApp(new App({ diagram: false })));
+  const t = Testing.synth(buildReferenceApp(new App()));
   const hosts = ['haproxy01.example.net', 'haproxy02.example.net'];
 
   test.each(hosts)('%s carries the watcher, its rc.d script and rc.conf enable line', (host) => {

@@ -3,7 +3,7 @@ import { App, HaproxyCheck, Testing } from '../../lib/index';
 import { buildSingleHostApp } from '../../examples/single-host/main';
 
 test('the single-host example: HAProxy and PF on one host, no CARP', () => {
-  const t = Testing.synth(buildSingleHostApp(new App({ diagram: false })));
+  const t = Testing.synth(buildSingleHostApp(new App()));
   expect(t.warnings).toEqual([]);
   const rc = t.rcConf('web.example.org');
   expect(rc).toMatchObject({

@@ -11,7 +11,7 @@ import {
   WATCHER_LOG_TAG,
   WATCHER_RC_ENABLE_KEY,
   watcherRcConf,
-} from '../../lib/carp/watcher';
+} from '../../lib/failover/render-watcher';
 import { ExternalTools } from '../../lib/testing/tools';
 
 // ---------------------------------------------------------------------------------------------

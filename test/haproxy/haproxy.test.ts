@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { App } from '../../lib/core/app';
-import { Diagnostics } from '../../lib/core/diagnostics';
 import { FreeBsdHost } from '../../lib/core/host';
-import { runPrepare } from '../../lib/core/lifecycle';
+import { validateTree } from '../../lib/core/pipeline';
 import { Secret } from '../../lib/core/secret';
 import { CarpCluster } from '../../lib/carp/carp-cluster';
 import { Duration } from '../../lib/net/duration';
@@ -22,8 +21,7 @@ const H2 = 'haproxy02.example.net';
 
 /** Every finding (errors and warnings) of the tree, as path/severity/message. */
 function findings(app: App): Array<{ path: string; severity: string; message: string }> {
-  runPrepare(app);
-  return Diagnostics.collect(app).map((i) => ({ path: i.path, severity: i.severity, message: i.message }));
+  return validateTree(app).map((i) => ({ path: i.path, severity: i.severity, message: i.message }));
 }
 
 function errorsAt(app: App, path: string): string[] {
@@ -65,7 +63,7 @@ describe('Haproxy on the reference cluster', () => {
   });
 
   test('defaults carry the Duration timeouts; the TLS profile chooses the global ssl-default-* lines', () => {
-    const app = new App({ diagram: false });
+    const app = new App();
     const host = new FreeBsdHost(app, 'H', { hostname: 'h.example.net' });
     host.addInterface('em0', { ipv4: '192.0.2.10/24' });
     const hp = new Haproxy(app, 'P', { target: host, tlsProfile: TlsProfile.modern(), timeouts: { client: Duration.minutes(2), connect: Duration.millis(1500) }, chroot: '' });

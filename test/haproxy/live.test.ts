@@ -59,7 +59,7 @@ if (skip) {
 
 /** The main example's app (with its HAProxy; if the example has none yet, the snippet it will use). */
 function exampleConfig(): string {
-  const app = buildReferenceApp(new App({ outdir: '/nonexistent-cdkbsd-live', diagram: false }));
+  const app = buildReferenceApp(new App({ outdir: '/nonexistent-cdkbsd-live' }));
   if (!app.node.findAll().some((c) => c instanceof Haproxy)) {
     const cluster = app.node.findAll().find((c): c is CarpCluster => c instanceof CarpCluster)!;
     addReverseProxy(app, cluster, cluster.vips[0]);

@@ -38,7 +38,7 @@ export function addReverseProxy(scope: Construct, cluster: CarpCluster, vip: Car
 
 /** The whole reference topology in a fresh App. */
 export function referenceApp(): { app: App; h1: FreeBsdHost; h2: FreeBsdHost; cluster: CarpCluster; vip: CarpVip; haproxy: Haproxy } {
-  const app = new App({ outdir: '/nonexistent-cdkbsd-test', diagram: false });
+  const app = new App({ outdir: '/nonexistent-cdkbsd-test' });
   const h1 = new FreeBsdHost(app, 'Haproxy01', {
     hostname: 'haproxy01.example.net', vnetJail: true, defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1',
   });

@@ -3,12 +3,11 @@
  * VIP) and the reference's PF ruleset, built in code for the PF tests.
  */
 import { App } from '../../lib/core/app';
-import { Diagnostics } from '../../lib/core/diagnostics';
 import { ValidationIssue } from '../../lib/core/errors';
 import { FreeBsdHost } from '../../lib/core/host';
-import { runPrepare } from '../../lib/core/lifecycle';
+import { validateTree } from '../../lib/core/pipeline';
 import { Secret } from '../../lib/core/secret';
-import { CarpCluster } from '../../lib/carp/carp-cluster';
+import { CarpCluster, CarpClusterProps } from '../../lib/carp/carp-cluster';
 import { CarpVip } from '../../lib/carp/carp-vip';
 import { Certificate } from '../../lib/haproxy/certificate';
 import { Haproxy } from '../../lib/haproxy/haproxy';
@@ -31,13 +30,16 @@ export interface Topology {
 }
 
 /** Two members, CARP VIP 10.1.60.200 + fd5e:d1c2:c9de:60::200, HAProxy frontend on the VIP (80 and 443). */
-export function topology(): Topology {
-  const app = new App({ outdir: '/nonexistent-cdkbsd-pf-test', diagram: false });
+export function topology(clusterProps: Partial<CarpClusterProps> = {}): Topology {
+  const app = new App({ outdir: '/nonexistent-cdkbsd-pf-test' });
   const h1 = new FreeBsdHost(app, 'Haproxy01', { hostname: 'haproxy01.example.net', vnetJail: true, managementAddress: '2003:abcd:ef12:3460:d:22ff:fe50:3d0b', defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
   h1.addInterface('vnet0', { ipv4: '10.1.60.201/24', ipv6: ['2003:abcd:ef12:3460:d:22ff:fe50:3d0b/64', 'fd5e:d1c2:c9de:60:d:22ff:fe50:3d0b/64'] });
   const h2 = new FreeBsdHost(app, 'Haproxy02', { hostname: 'haproxy02.example.net', vnetJail: true, managementAddress: '2003:abcd:ef12:3460:420:99ff:feeb:2969', defaultRouter: '10.1.60.1', ipv6DefaultRouter: '2003:abcd:ef12:3460::1' });
   h2.addInterface('vnet0', { ipv4: '10.1.60.202/24', ipv6: ['2003:abcd:ef12:3460:420:99ff:feeb:2969/64', 'fd5e:d1c2:c9de:60:420:99ff:feeb:2969/64'] });
-  const cluster = new CarpCluster(app, 'Carp', { members: [h1, h2], interfaceName: 'vnet0', password: Secret.fromLiteral('verysecurepassword') });
+  for (const [h, n] of [[h1, 1], [h2, 2]] as const) {
+    if (clusterProps.pfsync) h.addInterface(clusterProps.pfsync.interfaceName, { ipv4: `172.16.60.${n}/30` });
+  }
+  const cluster = new CarpCluster(app, 'Carp', { members: [h1, h2], interfaceName: 'vnet0', password: Secret.fromLiteral('verysecurepassword'), ...clusterProps });
   const vip = cluster.addVip('Vip', { vhid: 1, ipv4: ['10.1.60.200/32'], ipv6: ['fd5e:d1c2:c9de:60::200/128'] });
   const haproxy = new Haproxy(app, 'Haproxy', { target: cluster });
   const be = haproxy.addBackend('be_app');
@@ -57,8 +59,7 @@ export function referenceRuleset(t: Topology, overrides: Partial<PfRulesetProps>
   });
 }
 
-/** Every finding of validation (errors and warnings), after preparation, as {path, message, severity}. */
+/** Every finding of validation (errors and warnings), as {path, message, severity}. */
 export function findings(app: App): Array<Pick<ValidationIssue, 'path' | 'message' | 'severity'>> {
-  runPrepare(app);
-  return Diagnostics.collect(app).map((i) => ({ path: i.path, message: i.message, severity: i.severity }));
+  return validateTree(app).map((i) => ({ path: i.path, message: i.message, severity: i.severity }));
 }

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { App } from '../../lib/core/app';
 import { FreeBsdHost } from '../../lib/core/host';
 import { AddressFamily } from '../../lib/net/address';
-import { registerPfOpening } from '../../lib/pf/openings';
+import { Construct } from 'constructs';
+import { HostContribution } from '../../lib/core/contribution';
 import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { PfAction, PfDirection, PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort, PfState } from '../../lib/pf/values';
@@ -154,11 +155,21 @@ describe('derived rules follow the other constructs', () => {
     expect(peers2.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 2003:abcd:ef12:3460:d:22ff:fe50:3d0b to 2003:abcd:ef12:3460:420:99ff:feeb:2969 port 10000']);
   });
 
-  test('another service can register an opening; the rule names it', () => {
+  test('any construct can contribute an opening as plain data; PF renders it and the rule names it', () => {
     const t = topology();
     referenceRuleset(t);
-    registerPfOpening({ owner: t.cluster, target: t.cluster, protocol: 'udp', addresses: () => [], ports: () => [123], description: 'NTP' });
-    expect(pfOf(t.app, H1).rulesCommented('NTP').map(PfConfView.canonical)).toEqual(['pass in proto udp from any to any port 123']);
+    // A service PF has never heard of: it only returns data (docs/architecture.md).
+    class Ntp extends Construct {
+      public _contribute(): HostContribution[] {
+        return [t.h1, t.h2].map((host) => ({
+          host, owner: this,
+          openings: [{ owner: this, purpose: 'NTP', protocol: 'udp' as const, ports: [123], to: [], from: ['192.0.2.0/24'] }],
+        }));
+      }
+    }
+    new Ntp(t.app, 'Ntp');
+    expect(pfOf(t.app, H1).rulesCommented('Ntp: NTP').map(PfConfView.canonical)).toEqual(['pass in proto udp from 192.0.2.0/24 to any port 123']);
+    expect(pfOf(t.app, H2).rulesCommented('Ntp: NTP')).toHaveLength(1);
   });
 
   test('allowServices: false derives no service rule', () => {
@@ -168,7 +179,7 @@ describe('derived rules follow the other constructs', () => {
   });
 
   test('an IPv4-only host gets no ICMPv6 rule and no icmp6_types macro; an IPv6-only host no ICMP rule', () => {
-    const app = new App({ outdir: '/nonexistent', diagram: false });
+    const app = new App({ outdir: '/nonexistent' });
     const v4 = new FreeBsdHost(app, 'V4', { hostname: 'v4.example.net' });
     v4.addInterface('em0', { ipv4: '192.0.2.10/24' });
     const v6 = new FreeBsdHost(app, 'V6', { hostname: 'v6.example.net' });
@@ -186,11 +197,9 @@ describe('derived rules follow the other constructs', () => {
     expect(a.rules.filter((r) => r.protocols.includes('carp'))).toEqual([]);
   });
 
-  test('pfsync passes on its own interface macro, quick, without syncing its own states', () => {
-    const t = topology();
-    t.h1.addInterface('vtnet1', { ipv4: '10.255.255.1/30' });
-    t.h2.addInterface('vtnet1', { ipv4: '10.255.255.2/30' });
-    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet1' } });
+  test('pfsync (configured once, on the cluster) passes on its own interface macro, quick, without syncing its own states', () => {
+    const t = topology({ pfsync: { interfaceName: 'vtnet1' } });
+    referenceRuleset(t);
     const v = pfOf(t.app, H1);
     expect(v.macros.sync_if).toBe('vtnet1');
     expect(v.rulesCommented('pfsync').map(PfConfView.canonical)).toEqual(['pass quick on vtnet1 proto pfsync all keep state (no-sync)']);

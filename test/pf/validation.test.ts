@@ -155,21 +155,15 @@ describe('interfaces exist on every target host', () => {
     ]);
   });
 
-  test('FAIL: a pfsync interface missing on a member; WARN: pfsync on the external interface', () => {
-    const t = topology();
-    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet1' } });
-    // (Without pfsync on the cluster, each host also warns that rc.conf does not enable pfsync.)
-    const noCluster = (f: { message: string }) => !f.message.includes('no CarpCluster of it enables pfsync');
-    expect(fwFindings(t.app).filter(noCluster)).toEqual([
-      { path: 'Firewall', message: 'pfsync.interfaceName vtnet1 does not exist on Haproxy01', severity: ERROR },
-      { path: 'Firewall', message: 'pfsync.interfaceName vtnet1 does not exist on Haproxy02', severity: ERROR },
+  test('pfsync is configured once, on the cluster: the ruleset has no pfsync option, and a bad macro name for it is an error', () => {
+    const t = topology({ pfsync: { interfaceName: 'vtnet1' } });
+    referenceRuleset(t, { pfsyncInterfaceMacro: 'ext_if' });
+    expect(fwFindings(t.app).filter((f) => f.severity === ERROR)).toEqual([
+      { path: 'Firewall', message: 'pfsyncInterfaceMacro is the same as externalInterfaceMacro', severity: ERROR },
     ]);
-    const u = topology();
-    referenceRuleset(u, { pfsync: { interfaceName: 'vnet0' } });
-    expect(fwFindings(u.app).filter(noCluster)).toEqual([
-      { path: 'Firewall', message: 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', severity: WARNING },
-    ]);
-    expect(fwFindings(u.app).filter((f) => !noCluster(f)).map((f) => f.severity)).toEqual([WARNING, WARNING]);
+    const u = topology({ pfsync: { interfaceName: 'vtnet1' } });
+    referenceRuleset(u, { pfsyncInterfaceMacro: 'sync' });
+    expect(fwFindings(u.app).filter((f) => f.severity === ERROR)).toEqual([]);
   });
 });
 
@@ -271,22 +265,18 @@ describe('other rule checks', () => {
   });
 });
 
-describe('pfsync configured in two places', () => {
-  test('FAIL: the ruleset passes pfsync on another interface than the cluster syncs on', async () => {
+describe('pfsync of two clusters', () => {
+  test('each cluster that syncs gets its pfsync rule from its own opening, named after it', async () => {
     const { CarpCluster } = await import('../../lib/carp/carp-cluster');
     const { Secret } = await import('../../lib/core/secret');
-    const t = topology();
-    for (const [h, n] of [[t.h1, 1], [t.h2, 2]] as const) {
-      h.addInterface('vtnet1', { ipv4: `172.16.0.${n}/30` });
-      h.addInterface('vtnet2', { ipv4: `172.16.1.${n}/30` });
-    }
-    // A second cluster of the same members, on another segment, that syncs PF states on vtnet1.
-    const sync = new CarpCluster(t.app, 'Sync', { members: [t.h1, t.h2], interfaceName: 'vtnet2', password: Secret.fromLiteral('verysecurepassword'), pfsync: { interfaceName: 'vtnet1' } });
-    sync.addVip('V', { vhid: 2, ipv4: ['172.16.1.3'] });
-    referenceRuleset(t, { pfsync: { interfaceName: 'vtnet2' } });
-    expect(fwFindings(t.app).filter((f) => f.severity === ERROR)).toEqual([
-      { path: 'Firewall', message: 'pfsync.interfaceName vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
-      { path: 'Firewall', message: 'pfsync.interfaceName vtnet2 differs from the interface Sync syncs on (vtnet1): states would never sync', severity: ERROR },
-    ]);
+    const { Testing } = await import('../../lib/testing/testing');
+    const t = topology({ pfsync: { interfaceName: 'vtnet1' } });
+    for (const [h, n] of [[t.h1, 1], [t.h2, 2]] as const) h.addInterface('vtnet2', { ipv4: `172.16.1.${n}/30` });
+    const other = new CarpCluster(t.app, 'Other', { members: [t.h1, t.h2], interfaceName: 'vtnet2', password: Secret.fromLiteral('verysecurepassword') });
+    other.addVip('V', { vhid: 2, ipv4: ['172.16.1.3'] });
+    referenceRuleset(t);
+    const pf = Testing.synth(t.app).pfConf('haproxy01.example.net');
+    expect(pf.rulesCommented('pfsync').map((r) => r.comment)).toEqual(['Carp: pfsync state synchronisation']);
+    expect(pf.rules.filter((r) => r.protocols.includes('carp')).map((r) => r.comment)).toEqual(['Carp: CARP (vhid 1) must pass in and out', 'Other: CARP (vhid 2) must pass in and out']);
   });
 });

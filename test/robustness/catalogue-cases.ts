@@ -101,7 +101,7 @@ export const CASES: CatalogueCase[] = [
   { name: 'PF external interface missing on a host', inject: { 'pf.externalInterface': 'em0' }, path: 'Firewall', message: 'externalInterface em0 does not exist on Haproxy01' },
   { name: 'PF skip interface with a space', inject: { 'pf.skip': 'lo0 em0' }, path: 'Firewall', message: 'skipInterfaces holds an invalid interface name' },
   { name: 'PF rule interface missing on a host', inject: { 'rule.interface': 'vnet7' }, path: 'Firewall/Monitoring', message: 'Rule interface vnet7 does not exist on Haproxy01' },
-  { name: 'pfsync on an interface name that is not valid', inject: { 'pf.pfsyncInterface': '1vnet' }, path: 'Firewall', message: 'pfsync.interfaceName is not a valid interface name' },
+  { name: 'pfsync on an interface name that is not valid', inject: { 'cluster.pfsyncInterface': '1vnet' }, path: 'Carp', message: 'pfsync.interfaceName is not valid' },
 
   // ── Ports ──────────────────────────────────────────────────────────────────────────────
   { name: 'server port 0', mutate: (f) => f.be.addServer('zero', { address: '10.1.70.12', port: 0 }), path: 'Proxy/App', message: 'Server zero port must be an integer from 1 to 65535' },

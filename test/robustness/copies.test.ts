@@ -37,7 +37,7 @@ describe('two copies of the library', () => {
       const { FreeBsdHost } = require(${JSON.stringify(path.join(root, 'lib/core/host.ts'))});
       const { Testing } = require(${JSON.stringify(path.join(root, 'lib/testing/testing.ts'))});
       const { PfRuleset } = require(${JSON.stringify(path.join(copy, 'pf/pf-ruleset.ts'))});
-      const app = new App({ diagram: false });
+      const app = new App();
       const host = new FreeBsdHost(app, 'Host', { hostname: 'host.example.net' });
       host.addInterface('vtnet0', { ipv4: '192.0.2.1/24' });
       // Valid firewall of the other copy, and one with a bad interface name (must be an error).
@@ -49,7 +49,7 @@ describe('two copies of the library', () => {
       } catch (e) {
         outcome = { ok: false, error: String(e && e.message) };
       }
-      const app2 = new App({ diagram: false });
+      const app2 = new App();
       const host2 = new FreeBsdHost(app2, 'Host', { hostname: 'host.example.net' });
       host2.addInterface('vtnet0', { ipv4: '192.0.2.1/24' });
       new PfRuleset(app2, 'Bad', { target: host2, externalInterface: 'not an interface!' });

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, ValidationIssue } from '../../lib/index';
+import { App, CarpCluster, Duration, Errors, FreeBsdHost, Secret, TopologyDiagram, ValidationIssue } from '../../lib/index';
 import { AnsibleDeployment } from '../../lib/deploy/ansible';
 import { HaproxyBackend } from '../../lib/haproxy/backend';
 import { Certificate } from '../../lib/haproxy/certificate';
@@ -71,7 +71,8 @@ export function buildFull(opts: FullOptions = {}): Full {
     return c;
   };
 
-  const app = new App({ outdir: opts.outdir ?? path.join(os.tmpdir(), 'cdkbsd-unused'), diagram: opts.diagram ?? false });
+  const app = new App({ outdir: opts.outdir ?? path.join(os.tmpdir(), 'cdkbsd-unused') });
+  if (opts.diagram) new TopologyDiagram(app, 'Topology');
   const host = (n: number) => {
     const h = new FreeBsdHost(app, v(`host${n}.id`, `Haproxy0${n}`), {
       hostname: v(`host${n}.hostname`, `haproxy0${n}.example.net`),
@@ -104,8 +105,9 @@ export function buildFull(opts: FullOptions = {}): Full {
     members: [h1, h2],
     interfaceName: v('cluster.interfaceName', 'vnet0'),
     password: Secret.fromLiteral(v('cluster.password', CARP_PASSWORD)),
+    pfsync: { interfaceName: v('cluster.pfsyncInterface', 'vnet1') },
   });
-  at(cluster, 'cluster.id', 'cluster.interfaceName', 'cluster.password');
+  at(cluster, 'cluster.id', 'cluster.interfaceName', 'cluster.password', 'cluster.pfsyncInterface');
   const vip = cluster.addVip(v('vip.id', 'Vip'), {
     vhid: 1,
     ipv4: [v('vip.ipv4', '10.1.60.200/32')],
@@ -160,9 +162,9 @@ export function buildFull(opts: FullOptions = {}): Full {
     externalInterfaceMacro: v('pf.macro', 'ext_if'),
     skipInterfaces: [v('pf.skip', 'lo0')],
     sshFrom: [v('pf.sshFrom', '10.1.0.0/16'), 'fd5e:d1c2:c9de::/48'],
-    pfsync: { interfaceName: v('pf.pfsyncInterface', 'vnet1'), macro: v('pf.pfsyncMacro', 'sync_if') },
+    pfsyncInterfaceMacro: v('pf.pfsyncMacro', 'sync_if'),
   });
-  at(pf, 'pf.id', 'pf.externalInterface', 'pf.macro', 'pf.skip', 'pf.sshFrom', 'pf.pfsyncInterface', 'pf.pfsyncMacro');
+  at(pf, 'pf.id', 'pf.externalInterface', 'pf.macro', 'pf.skip', 'pf.sshFrom', 'pf.pfsyncMacro');
   const table = pf.addTable(v('table.id', 'monitoring'), { addresses: [v('table.address', '192.0.2.0/24'), '2001:db8::/32'] });
   at(table, 'table.id', 'table.address');
   const rule = pf.addRule(v('rule.id', 'Monitoring'), {

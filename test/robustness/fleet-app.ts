@@ -3,7 +3,7 @@
 import { App, FreeBsdHost } from '../../lib/index';
 
 const [outdir, n, tag] = process.argv.slice(2);
-const app = new App({ outdir, diagram: false });
+const app = new App({ outdir });
 const filler = `${tag} `.repeat(20_000);
 for (let i = 0; i < Number(n); i++) {
   const h = new FreeBsdHost(app, `H${i}`, { hostname: `h${i}.fleet.example.net` });

@@ -110,7 +110,7 @@ function vipAddresses(i: number, j: number, f: Family): { ipv4?: string[]; ipv6?
 
 /** Builds the app of a spec (deterministically: the same spec gives the same tree). */
 export function buildTopology(spec: TopologySpec, outdir = '/nonexistent/cdkbsd-unused'): Built {
-  const app = new App({ outdir, diagram: false });
+  const app = new App({ outdir });
   const clusters = spec.clusters.map((c, i) => buildCluster(app, c, i));
   if (spec.deploy) new AnsibleDeployment(app, 'Deploy');
   return { app, clusters };
