@@ -24,5 +24,5 @@ export * from './haproxy/health-check';
 export * from './haproxy/tls-profile';
 export { HaproxyConfView, HaproxySection, HaproxyDirective } from './testing/parse-haproxy';
 export * from './testing/tools';
-// Registers the topology diagram (app-level files) with the App.
-import './diagram/topology';
+export { HaproxyWatch, HaproxyWatchProps } from './failover/haproxy-watch';
+export { TopologyDiagram, TopologyDiagramProps } from './diagram/topology-diagram';

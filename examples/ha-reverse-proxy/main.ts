@@ -13,7 +13,7 @@
  */
 import {
   AnsibleDeployment, App, BecomeMethod, CarpCluster, Certificate, Duration, FreeBsdHost, Haproxy, HealthCheck, IcmpType,
-  PfRuleset, Secret,
+  HaproxyWatch, PfRuleset, Secret, TopologyDiagram,
 } from '../../lib/index';
 
 export function buildReferenceApp(app: App = new App()): App {
@@ -51,7 +51,6 @@ export function buildReferenceApp(app: App = new App()): App {
     interfaceName: 'vnet0',
     password: Secret.fromLiteral('verysecurepassword'),
     // preempt is on by default (net.inet.carp.preempt=1): a repaired host1 takes its VIPs back.
-    haproxyWatch: { interval: Duration.seconds(2), fall: 3, rise: 5 }, // demote a member whose HAProxy is down
     stateChangeHook: {}, // log MASTER/BACKUP transitions to syslog (devd)
     pfsync: { interfaceName: 'vnet1', unicast: true },
   });
@@ -64,6 +63,8 @@ export function buildReferenceApp(app: App = new App()): App {
   // --- HAProxy on both members: the same config, so a failover only moves the VIP --------
   const haproxy = new Haproxy(app, 'Haproxy', { target: cluster });
   haproxy.enablePeers(); // stick tables replicated between the members; localpeer per host
+  // Service-aware failover: demote a member whose HAProxy is down, so the VIPs move.
+  new HaproxyWatch(app, 'Watch', { cluster, haproxy, interval: Duration.seconds(2), fall: 3, rise: 5 });
 
   const appBackend = haproxy.addBackend('be_app', {
     healthCheck: HealthCheck.http('/healthz', { host: 'app.example.net', interval: Duration.seconds(2), rise: 2, fall: 3 }),
@@ -94,6 +95,8 @@ export function buildReferenceApp(app: App = new App()): App {
 
   // --- Rolling out: dist/deploy/inventory.yml and site.yml (backup first, master last) ----
   new AnsibleDeployment(app, 'Deploy', { become: BecomeMethod.DOAS });
+  // --- The picture: dist/topology.svg -------------------------------------------------------
+  new TopologyDiagram(app, 'Topology');
 
   return app;
 }

@@ -4,7 +4,7 @@
  *
  *   npx synth examples/single-host/main.ts --out dist-single
  */
-import { AnsibleDeployment, App, BecomeMethod, Certificate, FreeBsdHost, Haproxy, HealthCheck, PfRuleset } from '../../lib/index';
+import { AnsibleDeployment, App, BecomeMethod, Certificate, FreeBsdHost, Haproxy, HealthCheck, PfRuleset, TopologyDiagram } from '../../lib/index';
 
 export function buildSingleHostApp(app: App = new App()): App {
   const host = new FreeBsdHost(app, 'Web', {
@@ -32,6 +32,7 @@ export function buildSingleHostApp(app: App = new App()): App {
   });
 
   new AnsibleDeployment(app, 'Deploy', { become: BecomeMethod.SUDO });
+  new TopologyDiagram(app, 'Topology');
   return app;
 }
 

@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
 import { CarpCluster } from '../carp/carp-cluster';
 import { App } from '../core/app';
+import { AppFile, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FileTarget, FreeBsdHost } from '../core/host';
+import type { HostPlan } from '../core/plan';
+import { compareStrings } from '../core/private/compare';
 import { generatedHeader } from '../core/private/header';
 import { Haproxy } from '../haproxy/haproxy';
 import { Duration } from '../net/duration';
@@ -104,21 +107,27 @@ export class AnsibleDeployment extends Construct {
       }
     }
 
-    const app = this.node.root;
-    if (!App.isApp(app)) {
+    if (!App.isApp(this.node.root)) {
       Diagnostics.error(this, 'AnsibleDeployment must be part of an App', { value: this.node.path, allowed: 'new AnsibleDeployment(app, ...)' });
-    } else {
-      app._addRootFile({ path: 'deploy/inventory.yml', owner: this, render: () => renderInventory(this._model()) });
-      app._addRootFile({ path: 'deploy/site.yml', owner: this, render: () => renderPlaybook(this._model()) });
     }
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
   }
 
-  /** @internal The deploy model of the whole app (call at synth, after validation). */
-  public _model(): DeployModel {
+  /** @internal The inventory and the playbook, from the finished plans. */
+  public _appFiles(plans: PlanSet): AppFile[] {
+    const model = this._model(plans);
+    return [
+      { path: 'deploy/inventory.yml', owner: this, render: () => renderInventory(model) },
+      { path: 'deploy/site.yml', owner: this, render: () => renderPlaybook(model) },
+    ];
+  }
+
+  /** @internal The deploy model of the whole app, from the finished plans. */
+  public _model(plans: PlanSet): DeployModel {
     const app = this.node.root as App;
     const clusters = carpClusters(app);
-    const haproxies = app.node.findAll().filter((c): c is Haproxy => c instanceof Haproxy);
+    const haproxies = plans.constructs.filter(Haproxy.isHaproxy);
+    const hostModel = (h: FreeBsdHost) => this.hostModel(h, plans, haproxies);
     const inCluster = new Set<FreeBsdHost>();
     const groupNames = new Set<string>();
 
@@ -128,11 +137,11 @@ export class AnsibleDeployment extends Construct {
       for (const m of cluster.targetHosts) {
         if (inCluster.has(m)) continue; // reported by validation
         inCluster.add(m);
-        members.push({ ...this.hostModel(m, haproxies), carpInterface: cluster.interfaceName });
+        members.push({ ...hostModel(m), carpInterface: cluster.interfaceName });
       }
       deployClusters.push({ name: uniqueGroupName(cluster.node.path, groupNames), members });
     }
-    const standalone = app.hosts.filter((h) => !inCluster.has(h)).map((h) => this.hostModel(h, haproxies));
+    const standalone = app.hosts.filter((h) => !inCluster.has(h)).map(hostModel);
     return {
       header: generatedHeader(this.node.path),
       clusters: deployClusters,
@@ -145,10 +154,11 @@ export class AnsibleDeployment extends Construct {
     };
   }
 
-  private hostModel(host: FreeBsdHost, haproxies: Haproxy[]): DeployHost {
+  private hostModel(host: FreeBsdHost, plans: PlanSet, haproxies: Haproxy[]): DeployHost {
+    const plan = plans.planOf(host)!;
     const mine = haproxies.filter((h) => h.hosts.includes(host));
     const haproxyConfigs = new Set(mine.map((h) => h.configPath));
-    const files: DeployFile[] = host._fileSpecs().map((f) => ({
+    const files: DeployFile[] = planFiles(plan).map((f) => ({
       path: f.path,
       mode: f.mode,
       secret: f.secret,
@@ -167,7 +177,7 @@ export class AnsibleDeployment extends Construct {
         // (altlog_proglist) lives in <chroot>/var/run.
         directories.push({ path: chroot, mode: 0o755 }, { path: `${chroot}/var/run`, mode: 0o755 });
       }
-      statsSocket = statsSocket ?? h._modelFor(host).global.statsSocket?.path;
+      statsSocket = statsSocket ?? h.statsSocketPath;
     }
     const hasHaproxy = services.includes('haproxy');
     return {
@@ -176,7 +186,7 @@ export class AnsibleDeployment extends Construct {
       vnetJail: host.vnetJail,
       files,
       services,
-      packages: hasHaproxy ? ['haproxy'] : [],
+      packages: plan.packages,
       haproxyStatsSocket: hasHaproxy ? statsSocket : undefined,
       httpChecks: hasHaproxy ? (this.props.healthCheckUrls ?? []).map((url) => ({ url, status: 200 })) : [],
       directories: dedupeDirectories(directories),
@@ -215,6 +225,19 @@ export class AnsibleDeployment extends Construct {
       }
     }
   }
+}
+
+/** Every file of a host's plan, the key/value files included (as the renderer writes them), sorted by path. */
+function planFiles(plan: HostPlan): Array<{ path: string; mode: number; secret: boolean; target: FileTarget }> {
+  const kv = [
+    { path: '/etc/rc.conf', keys: plan.rcConf, target: FileTarget.HOST },
+    { path: '/etc/sysctl.conf', keys: plan.sysctlConf, target: FileTarget.HOST },
+    { path: '/boot/loader.conf', keys: plan.loaderConf, target: plan.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST },
+  ].filter((f) => f.keys.length > 0).map((f) => {
+    const secret = f.keys.some((k) => k.secret);
+    return { path: f.path, mode: secret ? 0o600 : 0o644, secret: secret === true, target: f.target };
+  });
+  return [...kv, ...plan.files].sort((a, b) => compareStrings(a.path, b.path));
 }
 
 function carpClusters(app: App): CarpCluster[] {

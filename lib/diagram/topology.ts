@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CarpCluster } from '../carp/carp-cluster';
-import { App, registerRootFileProvider, RootFileSpec } from '../core/app';
+import { AppFile, PlanSet } from '../core/contribution';
+import { planOf } from '../core/pipeline';
 import { FreeBsdHost } from '../core/host';
 import { generatedHeader } from '../core/private/header';
 import { Haproxy } from '../haproxy/haproxy';
@@ -47,8 +48,10 @@ export interface TopologyOptions {
 }
 
 /** Builds the diagram model of the whole app (clusters in tree order, then stand-alone hosts by hostname). */
-export function buildTopologyModel(app: IConstruct, title?: string): DiagramModel {
+export function buildTopologyModel(app: IConstruct, title?: string, plans?: PlanSet): DiagramModel {
   const all = app.node.findAll();
+  const planSet = plans ?? planOf(app);
+  const pfOf = (host: FreeBsdHost) => pfRulesOf(host, rulesets, planSet);
   const clusters = all.filter((c): c is CarpCluster => c instanceof CarpCluster);
   const haproxies = all.filter((c): c is Haproxy => c instanceof Haproxy);
   const rulesets = all.filter((c): c is PfRuleset => c instanceof PfRuleset);
@@ -59,16 +62,16 @@ export function buildTopologyModel(app: IConstruct, title?: string): DiagramMode
     .sort((a, b) => cmp(a.hostname, b.hostname));
   return {
     title,
-    clusters: clusters.map((c) => clusterModel(c, haproxies, rulesets)),
-    hosts: hosts.map((h) => hostModel(h, haproxies, rulesets)),
+    clusters: clusters.map((c) => clusterModel(c, haproxies, pfOf)),
+    hosts: hosts.map((h) => hostModel(h, haproxies, pfOf)),
   };
 }
 
-function clusterModel(c: CarpCluster, haproxies: Haproxy[], rulesets: PfRuleset[]): DiagramCluster {
+function clusterModel(c: CarpCluster, haproxies: Haproxy[], pfOf: (h: FreeBsdHost) => PassIn[]): DiagramCluster {
   const members = c.targetHosts;
   const master = c.preferredMaster;
   // The firewall as the preferred master (the host that holds the VIPs) applies it.
-  const pf = FreeBsdHost.isFreeBsdHost(master) ? pfOf(master, rulesets) : [];
+  const pf = FreeBsdHost.isFreeBsdHost(master) ? pfOf(master) : [];
   const proxies = haproxies.filter((h) => h.hosts.some((x) => members.includes(x)));
   const vipAddresses = c.vips.flatMap((v) => v.addresses);
   return {
@@ -85,8 +88,8 @@ function clusterModel(c: CarpCluster, haproxies: Haproxy[], rulesets: PfRuleset[
   };
 }
 
-function hostModel(h: FreeBsdHost, haproxies: Haproxy[], rulesets: PfRuleset[]): DiagramHost {
-  const pf = pfOf(h, rulesets);
+function hostModel(h: FreeBsdHost, haproxies: Haproxy[], pfOf: (h: FreeBsdHost) => PassIn[]): DiagramHost {
+  const pf = pfOf(h);
   const addrs = h.interfaces.flatMap((i) => i.addresses.map((a) => a.address)).filter((a) => !a.isLinkLocal);
   return {
     hostname: h.hostname,
@@ -130,10 +133,12 @@ interface PassIn {
 }
 
 /** The TCP/UDP pass-in rules (with destination ports) of every ruleset on `host`, in rule order. */
-function pfOf(host: FreeBsdHost, rulesets: PfRuleset[]): PassIn[] {
+function pfRulesOf(host: FreeBsdHost, rulesets: PfRuleset[], plans: PlanSet): PassIn[] {
   const out: PassIn[] = [];
   for (const rs of rulesets.filter((r) => r.hosts.includes(host))) {
-    const model: PfConfModel = rs._model(host);
+    const plan = plans.planOf(host);
+    if (!plan) continue;
+    const model: PfConfModel = rs._modelFor(plan);
     const tables = new Map(model.tables.map((t) => [t.name, t.addresses]));
     for (const r of model.filter) {
       if (r.action !== 'pass' || r.direction === 'out' || r.toPorts.length === 0) continue;
@@ -215,8 +220,8 @@ interface Page {
  * The app-level files of the topology diagram. SVGs are rendered together (one batch, in
  * parallel worker threads) the first time any of them is asked for.
  */
-export function topologyFiles(app: App, options: TopologyOptions = {}): RootFileSpec[] {
-  const model = buildTopologyModel(app, options.title);
+export function topologyFiles(app: IConstruct, options: TopologyOptions = {}, plans?: PlanSet): AppFile[] {
+  const model = buildTopologyModel(app, options.title, plans);
   const groups = model.clusters.length + model.hosts.length;
   const split = groups > (options.splitAbove ?? SPLIT_ABOVE);
   const source = app.node.path || 'the app';
@@ -239,7 +244,7 @@ export function topologyFiles(app: App, options: TopologyOptions = {}): RootFile
     svgs ??= renderSvgs(dots);
     return svgs[i];
   };
-  const files: RootFileSpec[] = [];
+  const files: AppFile[] = [];
   pages.forEach((p, i) => {
     files.push({ path: `${p.base}.dot`, owner: app, render: () => dots[i] });
     files.push({ path: `${p.base}.svg`, owner: app, render: () => svg(i) });
@@ -266,4 +271,3 @@ export function topologyFiles(app: App, options: TopologyOptions = {}): RootFile
 }
 
 
-registerRootFileProvider((app) => (app.diagram ? topologyFiles(app) : []));

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import { FirewallOpening, HostContribution, PlannedFile, SynthContext, sortedPorts } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
-import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare, constructsReaching, synthMemo } from '../core/lifecycle';
+import { FileTarget, FreeBsdHost, ITargetHosts } from '../core/host';
 import { generatedHeader } from '../core/private/header';
 import { Secret } from '../core/secret';
 import { CarpCluster } from '../carp/carp-cluster';
@@ -9,7 +9,7 @@ import { IpAddress } from '../net/address';
 import { Duration } from '../net/duration';
 import { HaproxyBackend, HaproxyBackendProps } from './backend';
 import { HaproxyFrontend, HaproxyFrontendProps } from './frontend';
-import { HaproxyConfModel, PeersModel, StatsPageModel } from './model';
+import { BackendModel, FrontendModel, HaproxyConfModel, PeersModel, StatsPageModel } from './model';
 import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
 import { renderHaproxyConf } from './render';
 import { TlsProfile } from './tls-profile';
@@ -199,6 +199,7 @@ export class Haproxy extends Construct {
 
   constructor(scope: Construct, id: string, props: HaproxyProps) {
     super(scope, id);
+    Object.defineProperty(this, HAPROXY_SYMBOL, { value: true });
     this.props = props;
     this.target = props.target;
     this.tlsProfile = props.tlsProfile ?? TlsProfile.intermediate();
@@ -241,8 +242,12 @@ export class Haproxy extends Construct {
       }
     }
 
-    addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
+  }
+
+  /** Whether `x` is a Haproxy (works across copies of this library). */
+  public static isHaproxy(x: unknown): x is Haproxy {
+    return typeof x === 'object' && x !== null && (x as any)[HAPROXY_SYMBOL] === true;
   }
 
   /** The hosts this HAProxy runs on. */
@@ -345,49 +350,89 @@ export class Haproxy extends Construct {
     return this.peersProps ? this.peersProps.port ?? 10000 : undefined;
   }
 
-  private prepare(): void {
-    for (const host of this.hosts) {
-      host.rcConf.set('haproxy_enable', 'YES', this);
-      if (this.chroot) {
-        host.rcConf.set('altlog_proglist', 'haproxy', this);
-        host.rcConf.set('haproxy_chrootdir', this.chroot, this);
-      }
-      host._addRenderedFile(this, this.configPath, () => this.renderFor(host), {
-        mode: this.statsProps ? 0o600 : 0o644,
-        secret: this.statsProps !== undefined,
-      });
+  /** The admin stats socket on every host (`stats socket` in `global`). */
+  public get statsSocketPath(): string {
+    return STATS_SOCKET;
+  }
+
+  /**
+   * @internal What every target host receives: haproxy.conf, `haproxy_enable`, the log files,
+   * the package, and the openings of the frontends, the stats page and the peers.
+   */
+  public _contribute(ctx: SynthContext): HostContribution[] {
+    // Parts of the model that are the same on every member: computed once.
+    const frontends = this.frontendList.map((f) => f._model());
+    const backends = this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined));
+    const header = generatedHeader(this.node.path);
+    const rendered = new Map<string, string>();
+    const byHost = ctx.index('haproxy:byHost', () => {
+      const m = new Map<FreeBsdHost, Haproxy[]>();
+      for (const c of ctx.constructs) if (Haproxy.isHaproxy(c)) for (const h of c.hosts) m.set(h, [...(m.get(h) ?? []), c]);
+      return m;
+    });
+    return this.hosts.map((host) => {
+      const model = this._modelFor(host, frontends, backends);
+      // Members differ only in localpeer and the stats page address: render each variant once.
+      const variant = JSON.stringify([model.global.localPeer ?? null, model.stats?.binds ?? null]);
+      const files: PlannedFile[] = [{
+        path: this.configPath, owner: this, model, mode: this.statsProps ? 0o600 : 0o644, secret: this.statsProps !== undefined, target: FileTarget.HOST,
+        render: () => {
+          let text = rendered.get(variant);
+          if (text === undefined) rendered.set(variant, (text = renderHaproxyConf(model, header)));
+          return text;
+        },
+      }];
       // FreeBSD's syslog.conf has no rule for the local facilities: without these two files the
       // request log would be dropped. syslogd writes only to files that exist; newsyslog creates
-      // it (flag C, `newsyslog -C` at boot) and rotates it.
-      // One pair of files per host, written by the first HAProxy on it, for every facility used.
-      const all = constructsReaching<Haproxy, FreeBsdHost>(host, 'haproxy', (c) => (c instanceof Haproxy ? c.hosts : undefined));
-      if (all[0] !== this) continue;
-      const facilities = [...new Set(all.map((h) => h.props.logFacility ?? 'local0'))].sort();
-      host._addRenderedFile(this, '/usr/local/etc/syslog.d/cdkbsd-haproxy-log.conf', () => [
-        generatedHeader(this.node.path),
-        `# HAProxy's log (facility ${facilities.join(', ')}), received on the socket syslogd opens in HAProxy's chroot.`,
-        `${facilities.map((f) => `${f}.*`).join(';')}\t/var/log/haproxy.log`,
-        '',
-      ].join('\n'));
-      host._addRenderedFile(this, '/usr/local/etc/newsyslog.conf.d/cdkbsd-haproxy-log.conf', () => [
-        generatedHeader(this.node.path),
-        '# logfilename\t\t[owner:group]\tmode\tcount\tsize\twhen\tflags',
-        '/var/log/haproxy.log\troot:wheel\t640\t14\t*\t@T00\tJC',
-        '',
-      ].join('\n'));
+      // it (flag C, `newsyslog -C` at boot) and rotates it. One pair per host, from the first
+      // HAProxy on it, for every facility used there.
+      const all = byHost.get(host) ?? [this];
+      if (all[0] === this) files.push(...logFiles(this, header, [...new Set(all.map((h) => h.props.logFacility ?? 'local0'))].sort()));
+      return {
+        host,
+        owner: this,
+        rcConf: [
+          { key: 'haproxy_enable', value: 'YES' },
+          ...(this.chroot ? [{ key: 'altlog_proglist', value: 'haproxy' }, { key: 'haproxy_chrootdir', value: this.chroot }] : []),
+        ],
+        files,
+        openings: this.openingsFor(host),
+        services: ['haproxy'],
+        packages: ['haproxy'],
+      };
+    });
+  }
+
+  /** What must reach this HAProxy on `host`, as narrow as each listener. */
+  private openingsFor(host: FreeBsdHost): FirewallOpening[] {
+    const out: FirewallOpening[] = [];
+    for (const f of this.frontendList) {
+      const binds = f._binds();
+      const ports = sortedPorts(binds.map((b) => b.port));
+      if (ports.length > 0) out.push({ owner: f, purpose: `HAProxy frontend ${f.name}`, protocol: 'tcp', from: [], to: [...new Set(binds.map((b) => b.address))], ports });
     }
+    const own = IpAddress._tryParse(host.managementAddress);
+    const statsPort = this.managementStatsPort;
+    if (statsPort !== undefined && own) {
+      out.push({ owner: this, purpose: 'HAProxy stats page (from the management allow-list)', protocol: 'tcp', from: [], to: [own.text], ports: [statsPort], fromManagement: true });
+    }
+    const peersPort = this.peersPort;
+    if (peersPort !== undefined && own) {
+      const others = this.hosts.filter((x) => x !== host).map((x) => IpAddress._tryParse(x.managementAddress)).filter((a): a is IpAddress => a !== undefined);
+      if (others.length > 0) {
+        out.push({ owner: this, purpose: 'HAProxy peers (stick-table sync from the other members)', protocol: 'tcp', from: [...new Set(others.map((a) => a.text))], to: [own.text], ports: [peersPort] });
+      }
+    }
+    return out;
   }
 
   /** Renders the haproxy.conf of one target host. */
   public renderFor(host: FreeBsdHost): string {
-    const model = this._modelFor(host);
-    // Members differ only in localpeer and the stats page address: render each variant once.
-    const variant = JSON.stringify([model.global.localPeer ?? null, model.stats?.binds ?? null]);
-    return synthMemo(this, `haproxy:conf|${variant}`, () => renderHaproxyConf(model, generatedHeader(this.node.path)));
+    return renderHaproxyConf(this._modelFor(host), generatedHeader(this.node.path));
   }
 
   /** @internal The model of one host's haproxy.conf. */
-  public _modelFor(host: FreeBsdHost): HaproxyConfModel {
+  public _modelFor(host: FreeBsdHost, frontends?: FrontendModel[], backends?: BackendModel[]): HaproxyConfModel {
     const t = this.props.timeouts ?? {};
     const ms = (d: Duration | undefined, def: Duration) => (d ?? def).toMilliseconds();
     return {
@@ -397,7 +442,7 @@ export class Haproxy extends Construct {
         group: this.props.group ?? 'www',
         chroot: this.chroot,
         logs: [{ address: '/var/run/log', facility: this.props.logFacility ?? 'local0', level: this.props.logLevel ?? 'info' }],
-        statsSocket: { path: '/var/run/haproxy.sock', mode: '600', level: 'admin', exposeFdListeners: true },
+        statsSocket: { path: STATS_SOCKET, mode: '600', level: 'admin', exposeFdListeners: true },
         statsTimeoutMs: 30_000,
         hardStopAfterMs: 300_000,
         localPeer: this.peersProps ? this.localPeerName(host) : undefined,
@@ -418,8 +463,8 @@ export class Haproxy extends Construct {
         forwardFor: false,
         redispatch: true,
       },
-      frontends: synthMemo(this, 'haproxy:frontends', () => this.frontendList.map((f) => f._model())),
-      backends: synthMemo(this, 'haproxy:backends', () => this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined))),
+      frontends: frontends ?? this.frontendList.map((f) => f._model()),
+      backends: backends ?? this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined)),
       stats: this.statsModel(host),
       peers: this.peersModel(),
     };
@@ -543,4 +588,28 @@ export class Haproxy extends Construct {
       else seen.set(x.name, x.path);
     }
   }
+}
+
+const HAPROXY_SYMBOL = Symbol.for('cdkbsd.Haproxy');
+const STATS_SOCKET = '/var/run/haproxy.sock';
+
+/** The syslogd and newsyslog entries for HAProxy's log on one host. */
+function logFiles(owner: Haproxy, header: string, facilities: string[]): PlannedFile[] {
+  const syslog = [
+    header,
+    `# HAProxy's log (facility ${facilities.join(', ')}), received on the socket syslogd opens in HAProxy's chroot.`,
+    `${facilities.map((f) => `${f}.*`).join(';')}\t/var/log/haproxy.log`,
+    '',
+  ].join('\n');
+  const newsyslog = [
+    header,
+    '# logfilename\t\t[owner:group]\tmode\tcount\tsize\twhen\tflags',
+    '/var/log/haproxy.log\troot:wheel\t640\t14\t*\t@T00\tJC',
+    '',
+  ].join('\n');
+  const file = (path: string, text: string): PlannedFile => ({ path, owner, model: facilities, mode: 0o644, secret: false, target: FileTarget.HOST, render: () => text });
+  return [
+    file('/usr/local/etc/syslog.d/cdkbsd-haproxy-log.conf', syslog),
+    file('/usr/local/etc/newsyslog.conf.d/cdkbsd-haproxy-log.conf', newsyslog),
+  ];
 }

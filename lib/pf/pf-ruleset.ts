@@ -1,35 +1,17 @@
 import { Construct } from 'constructs';
-import { CarpCluster } from '../carp/carp-cluster';
-import { constructsReaching, synthMemo } from '../core/lifecycle';
+import { HostContribution, KeySetting, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
-import { FreeBsdHost, ITargetHosts } from '../core/host';
-import { addPrepare } from '../core/lifecycle';
+import { FileTarget, FreeBsdHost, ITargetHosts } from '../core/host';
+import type { HostPlan } from '../core/plan';
 import { generatedHeader } from '../core/private/header';
 import { AddressFamily, IpAddress, IpPrefix } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { PfConfModel, PfMacroModel, PfRuleModel } from './model';
-import { serviceOpeningsFor } from './derive';
 import { PfRule, PfRuleProps } from './pf-rule';
 import { PfTable, PfTableProps } from './pf-table';
 import { DEFAULT_ICMP6_TYPES, DEFAULT_ICMP_TYPES, ICMP6_ND_TYPES, ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
 import { renderPfConf } from './render';
 import { Icmp6Type, IcmpType, PfBlockPolicy } from './types';
-
-/**
- * pfsync: state synchronisation between the members of a cluster.
- */
-export interface PfsyncOptions {
-  /**
-   * The interface pfsync runs on: a dedicated link, since pfsync is not authenticated. It must
-   * exist on every target host.
-   */
-  readonly interfaceName: string;
-  /**
-   * The macro naming the interface in pf.conf.
-   * @default 'sync_if'
-   */
-  readonly macro?: string;
-}
 
 /**
  * Properties of a PF ruleset.
@@ -110,21 +92,21 @@ export interface PfRulesetProps {
   readonly icmp6Types?: Icmp6Type[];
   /**
    * Whether to pass CARP (`proto carp`, in and out, quick, no-sync) for every CARP cluster the
-   * host is a member of.
+   * host is a member of, and pfsync on the interface a cluster syncs on (`CarpCluster` `pfsync`).
    * @default true
    */
   readonly allowCarp?: boolean;
   /**
-   * Whether to pass what services on the hosts need (HAProxy frontends' bind addresses and
-   * ports, and any other service that registers an opening).
+   * Whether to pass what services on the hosts need: every opening other constructs contribute
+   * (HAProxy frontends' bind addresses and ports, the stats page, HAProxy peers …).
    * @default true
    */
   readonly allowServices?: boolean;
   /**
-   * Pass pfsync on a dedicated interface (`pass quick on $sync_if proto pfsync keep state (no-sync)`).
-   * @default - no pfsync rule
+   * The name of the macro for the interface pfsync runs on (when a cluster of the host syncs).
+   * @default 'sync_if'
    */
-  readonly pfsync?: PfsyncOptions;
+  readonly pfsyncInterfaceMacro?: string;
 }
 
 const MACRO_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
@@ -156,9 +138,8 @@ export class PfRuleset extends Construct {
     this.target = props.target;
     this.externalInterface = props.externalInterface;
     this.extMacro = props.externalInterfaceMacro ?? 'ext_if';
-    this.syncMacro = props.pfsync?.macro ?? 'sync_if';
+    this.syncMacro = props.pfsyncInterfaceMacro ?? 'sync_if';
     this.checkProps();
-    addPrepare(this, () => this.prepare());
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
   }
 
@@ -205,15 +186,42 @@ export class PfRuleset extends Construct {
     return defaultLogs || this.ruleList.some((r) => r.logs);
   }
 
-  /** @internal The model of `host`'s pf.conf. */
-  public _model(host: FreeBsdHost): PfConfModel {
+  /**
+   * @internal What every target host receives: /etc/pf.conf (rendered from the host's plan,
+   * openings included), `pf_enable`, and pflog when a rule logs.
+   */
+  public _contribute(): HostContribution[] {
+    const header = generatedHeader(this.node.path);
+    // The user's rules are the same on every host that spells interfaces alike: modelled once each.
+    const userRules = new Map<string, PfRuleModel[]>();
+    return this.hosts.map((host) => {
+      const rcConf: KeySetting[] = [{ key: 'pf_enable', value: 'YES' }];
+      const loaderConf: KeySetting[] = [];
+      if (this.logs) rcConf.push({ key: 'pflog_enable', value: 'YES' });
+      if (host.vnetJail) {
+        // A VNET jail cannot load modules: rc.d/pf and rc.d/pflog would fail and leave PF off.
+        loaderConf.push({ key: 'pf_load', value: 'YES' });
+        if (this.logs) loaderConf.push({ key: 'pflog_load', value: 'YES' });
+      }
+      return {
+        host, owner: this, rcConf, loaderConf,
+        services: this.logs ? ['pf', 'pflog'] : ['pf'],
+        files: [{
+          path: '/etc/pf.conf', owner: this, mode: 0o644, secret: false, target: FileTarget.HOST,
+          render: (plan: HostPlan) => renderPfConf(this._modelFor(plan, userRules), header),
+        }],
+      };
+    });
+  }
+
+  /** @internal The model of one host's pf.conf, from its plan. */
+  public _modelFor(plan: HostPlan, userRules = new Map<string, PfRuleModel[]>()): PfConfModel {
     const p = this.props;
     const path = this.node.path;
     const macros: PfMacroModel[] = [{ name: this.extMacro, value: this.externalInterface }];
-    // pfsync: this ruleset's own option, else what a cluster of the host asks for.
-    const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
-    const syncIf = p.pfsync?.interfaceName ?? syncCluster?.pfsync?.interfaceName;
-    const syncOwner = p.pfsync ? path : syncCluster?.node.path;
+    const carp = (p.allowCarp ?? true) ? plan.openings.filter((o) => o.protocol === 'carp') : [];
+    const pfsync = (p.allowCarp ?? true) ? plan.openings.filter((o) => o.protocol === 'pfsync') : [];
+    const syncIf = pfsync.find((o) => o.interfaceName !== undefined)?.interfaceName;
     if (syncIf) macros.push({ name: this.syncMacro, value: syncIf });
     const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : syncIf && name === syncIf ? `$${this.syncMacro}` : name);
     const rule = (r: Partial<PfRuleModel> & Pick<PfRuleModel, 'action' | 'comment'>): PfRuleModel => ({
@@ -225,41 +233,31 @@ export class PfRuleset extends Construct {
     if (p.defaultBlockIn ?? true) filter.push(rule({ action: 'block', direction: 'in', log: p.logBlocked ?? true, comment: `${path}: default policy` }));
     if (p.passOut ?? true) filter.push(rule({ action: 'pass', direction: 'out', comment: `${path}: default policy` }));
 
-    // CARP of every cluster the host is a member of: in and out, before anything else can block it.
-    if (p.allowCarp ?? true) {
-      for (const c of this.clustersOf(host)) {
-        const vhids = c.vips.map((v) => v.vhid).join(', ');
-        filter.push(rule({
-          action: 'pass', quick: true, interfaces: [spell(c.interfaceName)], protocols: ['carp'],
-          state: { kind: 'keep', options: ['no-sync'] },
-          comment: `${c.node.path}: CARP${vhids ? ` (vhid ${vhids})` : ''} must pass in and out`,
-        }));
-      }
-    }
-    if (syncIf) {
+    // CARP and pfsync: in and out, quick, before anything else can block them.
+    for (const o of [...carp, ...pfsync]) {
       filter.push(rule({
-        action: 'pass', quick: true, interfaces: [`$${this.syncMacro}`], protocols: ['pfsync'],
-        state: { kind: 'keep', options: ['no-sync'] }, comment: `${syncOwner}: pfsync state synchronisation`,
+        action: 'pass', quick: true, interfaces: o.interfaceName ? [spell(o.interfaceName)] : [], protocols: [o.protocol],
+        state: { kind: 'keep', options: ['no-sync'] }, comment: `${o.owner.node.path}: ${o.purpose}`,
       }));
     }
 
     // ICMP and ICMPv6.
-    if ((p.allowIcmp ?? true) && host.interfaces.some((i) => i.ipv4)) {
+    if ((p.allowIcmp ?? true) && plan.interfaces.some((i) => i.ipv4)) {
       macros.push({ name: 'icmp_types', value: typeList(p.icmpTypes ?? DEFAULT_ICMP_TYPES) });
       filter.push(rule({ action: 'pass', direction: 'in', af: 'inet', protocols: ['icmp'], icmpTypes: ['$icmp_types'], comment: `${path}: ping and ICMP errors` }));
     }
-    if ((p.allowIcmp6 ?? true) && host.hasIpv6) {
+    if ((p.allowIcmp6 ?? true) && plan.hasIpv6) {
       macros.push({ name: 'icmp6_types', value: typeList(p.icmp6Types ?? DEFAULT_ICMP6_TYPES) });
       filter.push(rule({
         action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['$icmp6_types'],
-        comment: `${host.node.path}: has IPv6, which needs neighbour and router discovery and toobig`,
+        comment: `${plan.constructPath}: has IPv6, which needs neighbour and router discovery and toobig`,
       }));
       if (!(p.icmp6Types ?? DEFAULT_ICMP6_TYPES).some((t) => String(t) === 'listqry')) {
         // Behind MLD-snooping switches a host that never answers MLD queries stops receiving
         // multicast: CARP advertisements (ff02::12) and solicited-node neighbour discovery.
         filter.push(rule({
           action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['listqry'],
-          comment: `${host.node.path}: MLD queries, so IPv6 multicast (CARP, neighbour discovery) keeps flowing behind MLD-snooping switches`,
+          comment: `${plan.constructPath}: MLD queries, so IPv6 multicast (CARP, neighbour discovery) keeps flowing behind MLD-snooping switches`,
         }));
       }
     }
@@ -276,21 +274,24 @@ export class PfRuleset extends Construct {
 
     // What services on this host need.
     if (p.allowServices ?? true) {
-      for (const o of serviceOpeningsFor(host)) {
+      for (const o of plan.openings) {
+        if (o.protocol !== 'tcp' && o.protocol !== 'udp') continue;
         // Management services (the stats page) only from the SSH allow-list prefixes of the
         // destination's family (pfctl rejects a rule that expands to no valid pair); none: closed.
-        const mgmtFrom = o.managementOnly ? this.managementSourcesFor(o.to) : [];
-        if (o.managementOnly && mgmtFrom.length === 0) continue;
+        const mgmtFrom = o.fromManagement ? this.managementSourcesFor(o.to) : [];
+        if (o.fromManagement && mgmtFrom.length === 0) continue;
         filter.push(rule({
-          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.managementOnly ? mgmtFrom : o.from, to: o.to,
-          toPorts: o.ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.description}`,
+          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.fromManagement ? mgmtFrom : o.from, to: o.to,
+          toPorts: o.ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.purpose}`,
         }));
       }
     }
 
     // The user's rules, in their order.
-    // (The same for every host that spells interfaces alike: computed once per synth.)
-    for (const r of this.ruleList) filter.push(synthMemo(r, `pf:model|${syncIf ?? ''}`, () => r._toModel({ spellInterface: spell })));
+    const spelling = syncIf ?? '';
+    let users = userRules.get(spelling);
+    if (!users) userRules.set(spelling, (users = this.ruleList.map((r) => r._toModel({ spellInterface: spell }))));
+    filter.push(...users);
 
     const options = [{ text: `block-policy ${p.blockPolicy ?? PfBlockPolicy.DROP}` }];
     const skip = p.skipInterfaces ?? ['lo'];
@@ -312,23 +313,6 @@ export class PfRuleset extends Construct {
     return this.sshPrefixes.filter((x) => fams.has(x.family)).map(prefixText);
   }
 
-  private clustersOf(host: FreeBsdHost): CarpCluster[] {
-    return constructsReaching<CarpCluster, FreeBsdHost>(host, 'carp-cluster', (c) => (c instanceof CarpCluster ? c.members : undefined));
-  }
-
-  private prepare(): void {
-    for (const host of this.hosts) {
-      host._addRenderedFile(this, '/etc/pf.conf', () => renderPfConf(this._model(host), generatedHeader(this.node.path)));
-      host.rcConf.set('pf_enable', 'YES', this);
-      if (this.logs) host.rcConf.set('pflog_enable', 'YES', this);
-      if (host.vnetJail) {
-        // A VNET jail cannot load modules: rc.d/pf and rc.d/pflog would fail and leave PF off.
-        host.loaderConf.set('pf_load', 'YES', this);
-        if (this.logs) host.loaderConf.set('pflog_load', 'YES', this);
-      }
-    }
-  }
-
   private checkProps(): void {
     const p = this.props;
     const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
@@ -338,12 +322,12 @@ export class PfRuleset extends Construct {
     if (typeof p.externalInterface !== 'string' || !INTERFACE_NAME.test(p.externalInterface)) {
       err('externalInterface is not a valid interface name', String(p.externalInterface), INTERFACE_NAME_ALLOWED);
     }
-    for (const [what, m] of [['externalInterfaceMacro', this.extMacro], ['pfsync.macro', this.syncMacro]] as const) {
+    for (const [what, m] of [['externalInterfaceMacro', this.extMacro], ['pfsyncInterfaceMacro', this.syncMacro]] as const) {
       if (!MACRO_NAME.test(m) || PF_RESERVED.has(m) || m === 'icmp_types' || m === 'icmp6_types') {
         err(`${what} is not a valid macro name`, m, 'a letter, then letters, digits or _, not a pf keyword nor icmp_types/icmp6_types');
       }
     }
-    if (p.pfsync && this.syncMacro === this.extMacro) err('pfsync.macro is the same as externalInterfaceMacro', this.syncMacro, 'two different macro names');
+    if (this.syncMacro === this.extMacro) err('pfsyncInterfaceMacro is the same as externalInterfaceMacro', this.syncMacro, 'two different macro names');
     if (p.blockPolicy !== undefined && !Object.values(PfBlockPolicy).includes(p.blockPolicy)) {
       err('blockPolicy is not valid', String(p.blockPolicy), 'PfBlockPolicy.DROP or PfBlockPolicy.RETURN');
     }
@@ -366,15 +350,6 @@ export class PfRuleset extends Construct {
     }
     if (p.icmpTypes !== undefined && p.icmpTypes.length === 0) err('icmpTypes is empty', '[]', 'at least one type, or allowIcmp: false');
     if (p.icmp6Types !== undefined && p.icmp6Types.length === 0) err('icmp6Types is empty', '[]', 'at least one type, or allowIcmp6: false');
-    if (p.pfsync) {
-      if (typeof p.pfsync.interfaceName !== 'string' || !INTERFACE_NAME.test(p.pfsync.interfaceName)) {
-        err('pfsync.interfaceName is not a valid interface name', String(p.pfsync.interfaceName), INTERFACE_NAME_ALLOWED);
-      } else if (p.pfsync.interfaceName === p.externalInterface) {
-        Diagnostics.warning(this, 'pfsync runs on the external interface: pfsync is not authenticated, anyone on that link can inject states', {
-          value: p.pfsync.interfaceName, allowed: 'a dedicated link or crossover interface',
-        });
-      }
-    }
   }
 
   private validateTree(report: IReporter): void {
@@ -383,22 +358,6 @@ export class PfRuleset extends Construct {
       if (!host.findInterface(this.externalInterface)) {
         report.error(`externalInterface ${this.externalInterface} does not exist on ${host.node.path}`, {
           value: this.externalInterface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
-        });
-      }
-      // pfsync is configured on the cluster (rc.conf); this option only names the PF side.
-      const syncCluster = this.clustersOf(host).find((c) => c.pfsync);
-      if (p.pfsync && syncCluster && syncCluster.pfsync!.interfaceName !== p.pfsync.interfaceName) {
-        report.error(`pfsync.interfaceName ${p.pfsync.interfaceName} differs from the interface ${syncCluster.node.path} syncs on (${syncCluster.pfsync!.interfaceName}): states would never sync`, {
-          value: p.pfsync.interfaceName, allowed: `${syncCluster.pfsync!.interfaceName}, or leave pfsync out here (the rule is derived from the cluster)`,
-        });
-      } else if (p.pfsync && !syncCluster) {
-        report.warning(`pfsync.interfaceName passes pfsync on ${host.node.path}, but no CarpCluster of it enables pfsync (rc.conf pfsync_enable)`, {
-          value: p.pfsync.interfaceName, allowed: 'CarpCluster pfsync: { interfaceName }, which also derives this rule',
-        });
-      }
-      if (p.pfsync && !host.findInterface(p.pfsync.interfaceName)) {
-        report.error(`pfsync.interfaceName ${p.pfsync.interfaceName} does not exist on ${host.node.path}`, {
-          value: p.pfsync.interfaceName, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
         });
       }
       if (host.hasIpv6 && (p.defaultBlockIn ?? true) && !this.passesNeighbourDiscovery()) {
@@ -420,7 +379,12 @@ export class PfRuleset extends Construct {
         }
       }
     }
-    if ((p.defaultBlockIn ?? true) && !this.passesManagement()) {
+  }
+
+  /** @internal Checks that need the openings other constructs contribute. */
+  public _checkPlans(plans: PlanSet, report: IReporter): void {
+    const p = this.props;
+    if ((p.defaultBlockIn ?? true) && !this.passesManagement(plans)) {
       report.warning(`The default policy blocks everything inbound and no rule passes SSH (tcp port ${p.sshPort ?? 22}): loading this ruleset locks you out`, {
         value: 'no sshFrom and no pass rule for the SSH port', allowed: 'sshFrom: [prefixes], or a rule passing tcp to the SSH port',
       });
@@ -435,11 +399,11 @@ export class PfRuleset extends Construct {
     return covered.has('*') || ICMP6_ND_TYPES.every((t) => covered.has(t));
   }
 
-  private passesManagement(): boolean {
+  private passesManagement(plans: PlanSet): boolean {
     const port = this.props.sshPort ?? 22;
     if ((this.props.sshFrom ?? []).length > 0) return true; // a bad prefix is reported on its own
     if (this.ruleList.some((r) => r._passesInTcpPort(port))) return true;
-    return (this.props.allowServices ?? true) && this.hosts.some((h) => serviceOpeningsFor(h).some((o) => o.protocol === 'tcp' && o.from.length === 0 && o.ports.includes(port)));
+    return (this.props.allowServices ?? true) && this.hosts.some((h) => (plans.planOf(h)?.openings ?? []).some((o) => o.protocol === 'tcp' && o.from.length === 0 && !o.fromManagement && o.ports.includes(port)));
   }
 
   private validateRule(r: PfRule, report: IReporter): void {
