@@ -17,6 +17,7 @@ export { PfRule, PfRuleProps } from './pf/pf-rule';
 export * from './pf/pf-ruleset';
 export * from './testing/parse-pf';
 export * from './haproxy/haproxy';
+export * from './haproxy/haproxy-props';
 export * from './haproxy/frontend';
 export * from './haproxy/backend';
 export * from './haproxy/certificate';

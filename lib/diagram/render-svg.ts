@@ -177,32 +177,33 @@ export function renderSvgInChildProcess(dots: string[]): RenderResult[] {
  */
 export type SvgRenderMode = 'auto' | 'worker' | 'child-process';
 
-const PRELOADED = Symbol.for('cdkbsd.viz-instance');
+/**
+ * The Graphviz instance of this module, once loaded. It is a loaded resource (a WASM module),
+ * not synth state: it never changes what a synth produces, only how fast an SVG is drawn.
+ */
+const loaded: { promise?: Promise<void>; instance?: any } = {};
 
 /**
  * Starts loading Graphviz in this thread, in the background (the CLI calls it before it runs the
  * app). Once the promise has settled, renders run in this thread without a worker. Never rejects.
  */
 export function preloadSvgRenderer(): Promise<void> {
-  const g = globalThis as any;
-  if (g[PRELOADED]?.promise) return g[PRELOADED].promise;
-  const state: { promise?: Promise<void>; instance?: any } = {};
-  state.promise = (async () => {
+  if (loaded.promise) return loaded.promise;
+  loaded.promise = (async () => {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      state.instance = await require(vizEntry()).instance();
+      loaded.instance = await require(vizEntry()).instance();
     } catch {
-      state.instance = undefined; // the worker path remains
+      loaded.instance = undefined; // the worker path remains
     }
   })();
-  g[PRELOADED] = state;
-  return state.promise;
+  return loaded.promise;
 }
 
 /** Renders in this thread with a preloaded instance, or returns undefined when there is none. */
 function renderInThread(dots: string[]): RenderResult[] | undefined {
-  const state = (globalThis as any)[PRELOADED];
-  if (!state?.instance) return undefined;
+  const state = loaded;
+  if (!state.instance) return undefined;
   const out: RenderResult[] = [];
   for (const dot of dots) {
     let r: any;
