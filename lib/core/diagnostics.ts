@@ -51,18 +51,20 @@ interface ValidationState {
  * its errors as one-line messages, and the App reads the structured issues (value, allowed,
  * severity) it kept from the same run.
  */
+const NONE: string[] = [];
+
 class IssueValidation implements IValidation {
   public issues: ValidationIssue[] = [];
   constructor(private readonly scope: IConstruct, private readonly run: ValidationHook) {}
 
   public validate(): string[] {
     const issues: ValidationIssue[] = [];
-    const path = this.scope.node.path;
+    const scope = this.scope;
     const add = (severity: Severity) => (message: string, details?: IssueDetails) =>
-      issues.push({ path, message, value: details?.value, allowed: details?.allowed, severity });
+      issues.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
     this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
     this.issues = issues;
-    return issues.filter((i) => i.severity === Severity.ERROR).map(formatIssue);
+    return issues.length === 0 ? NONE : issues.filter((i) => i.severity === Severity.ERROR).map(formatIssue);
   }
 }
 
@@ -71,6 +73,14 @@ function stateOf(scope: IConstruct): ValidationState {
   if (st === undefined) {
     st = { copy: COPY, recorded: [], checks: [] };
     Object.defineProperty(scope, STATE, { value: st, enumerable: false });
+  }
+  return st;
+}
+
+function push(scope: IConstruct, severity: Severity, message: string, details?: IssueDetails) {
+  const st = stateOf(scope);
+  if (st.recorded.length === 0) {
+    // The first problem found at construction: report what is recorded through node.validate().
     const recorded = st.recorded;
     const v = new IssueValidation(scope, (r) => {
       for (const i of recorded) (i.severity === Severity.ERROR ? r.error : r.warning)(i.message, i);
@@ -78,11 +88,7 @@ function stateOf(scope: IConstruct): ValidationState {
     st.checks.push(v);
     scope.node.addValidation(v);
   }
-  return st;
-}
-
-function push(scope: IConstruct, severity: Severity, message: string, details?: IssueDetails) {
-  stateOf(scope).recorded.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
+  st.recorded.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
 }
 
 /**
@@ -154,9 +160,16 @@ export class Diagnostics {
         });
         continue;
       }
-      const ours = st ? st.checks.flatMap((v) => v.issues) : [];
-      out.push(...ours);
-      const known = new Set(ours.filter((i) => i.severity === Severity.ERROR).map(formatIssue));
+      let ours = 0;
+      if (st) {
+        for (const v of st.checks) {
+          for (const i of v.issues) out.push(i);
+          ours += v.issues.length;
+        }
+      }
+      if (messages.length === 0) continue;
+      // Messages of validations users added themselves (`node.addValidation`) are errors too.
+      const known = new Set(out.slice(out.length - ours).filter((i) => i.severity === Severity.ERROR).map(formatIssue));
       for (const m of messages) if (!known.has(m)) out.push({ path: c.node.path, message: m, severity: Severity.ERROR });
     }
     return out;

@@ -7,7 +7,7 @@ import { buildPlans, HostPlan, PlannedKey, synthContext } from './plan';
 import { compareStrings } from './private/compare';
 import { generatedHeader } from './private/header';
 import { KeyValueFormat, renderKeyValues } from './rc-conf';
-import { SynthFile, SynthHost, Synthesis } from './synthesis';
+import { SynthFile, SynthHost, SynthTimings, Synthesis } from './synthesis';
 
 /**
  * The synthesis pipeline, top to bottom, in one pass over the tree (docs/architecture.md):
@@ -24,12 +24,13 @@ import { SynthFile, SynthHost, Synthesis } from './synthesis';
  * @internal
  */
 export function synthesize(root: IConstruct): Synthesis {
-  const { issues, plans, contributors } = check(root);
+  const { issues, plans, contributors, timings } = check(root);
   const errors = issues.filter((i) => i.severity === Severity.ERROR);
   if (errors.length > 0) throw new ValidationError(errors);
   const warnings = issues.filter((i) => i.severity === Severity.WARNING);
 
   // 5. Render.
+  const t0 = performance.now();
   const synthHosts: SynthHost[] = plans.plans.map((p) => renderHost(p));
   const appFiles: AppFile[] = [];
   for (const c of contributors) if (typeof c._appFiles === 'function') appFiles.push(...c._appFiles(plans));
@@ -43,7 +44,7 @@ export function synthesize(root: IConstruct): Synthesis {
       target: FileTarget.HOST,
     }))
     .sort((a, b) => compareStrings(a.path, b.path));
-  return { hosts: synthHosts, rootFiles, warnings, plans };
+  return { hosts: synthHosts, rootFiles, warnings, plans, timings: { ...timings, render: performance.now() - t0 } };
 }
 
 /**
@@ -55,7 +56,14 @@ export function validateTree(root: IConstruct): ValidationIssue[] {
 }
 
 /** Steps 1–4: validate, contribute, plan, cross-check. */
-function check(root: IConstruct): { issues: ValidationIssue[]; plans: PlanSet; contributors: IContributor[] } {
+function check(root: IConstruct): { issues: ValidationIssue[]; plans: PlanSet; contributors: IContributor[]; timings: Omit<SynthTimings, 'render'> } {
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return d;
+  };
   const all = root.node.findAll();
   const ctx = synthContext(all);
   const issues: ValidationIssue[] = Diagnostics.collect(all);
@@ -65,6 +73,7 @@ function check(root: IConstruct): { issues: ValidationIssue[]; plans: PlanSet; c
     return { error: add(Severity.ERROR), warning: add(Severity.WARNING) };
   };
   const invalid = () => issues.some((i) => i.severity === Severity.ERROR);
+  const validate = lap();
 
   // 2. Contribute. A construct with bad props still contributes what it can; should it fail on a
   // value that validation already reported, that failure is a follow-on and is dropped.
@@ -75,15 +84,18 @@ function check(root: IConstruct): { issues: ValidationIssue[]; plans: PlanSet; c
     guarded(c, invalid, () => contributions.push(...c._contribute!(ctx)));
   }
 
+  const contribute = lap();
+
   // 3. Plan (hosts in tree order: of two hosts with one hostname, the later reports).
   const plans = buildPlans(ctx, all.filter(FreeBsdHost.isFreeBsdHost), contributions, reporterFor);
+  const plan = lap();
 
   // 4. Cross-check.
   for (const c of contributors) {
     if (typeof c._checkPlans !== 'function') continue;
     guarded(c, invalid, () => c._checkPlans!(plans, reporterFor(c)));
   }
-  return { issues: sortIssues(issues), plans, contributors };
+  return { issues: sortIssues(issues), plans, contributors, timings: { validate, contribute, plan, check: lap() } };
 }
 
 /**

@@ -31,6 +31,17 @@ export interface Synthesis {
   readonly warnings: ValidationIssue[];
   /** The plans the files were rendered from (absent when read back from a folder). */
   readonly plans?: PlanSet;
+  /** Milliseconds spent in each step of the pipeline (for the bench). */
+  readonly timings?: SynthTimings;
+}
+
+/** @internal Milliseconds per pipeline step. */
+export interface SynthTimings {
+  readonly validate: number;
+  readonly contribute: number;
+  readonly plan: number;
+  readonly check: number;
+  readonly render: number;
 }
 
 /** @internal The manifest.json content (deterministic: no timestamps). */
