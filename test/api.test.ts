@@ -16,9 +16,9 @@ beforeAll(() => {
 }, 180_000);
 
 describe('public API', () => {
-  test('API.md is what jsii-docgen generates from the current sources', () => {
+  test('API.md is what jsii-docgen generates from the current sources (with the contents by domain)', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-api-')), 'API.md');
-    execFileSync(path.join(root, 'node_modules/.bin/jsii-docgen'), ['-o', out], { cwd: root, env, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'scripts/api-md.js'), out], { cwd: root, env, stdio: 'pipe' });
     const current = fs.existsSync(path.join(root, 'API.md')) ? fs.readFileSync(path.join(root, 'API.md'), 'utf8') : '';
     expect(current === fs.readFileSync(out, 'utf8'), 'API.md is stale: run `npm run build` (jsii + jsii-docgen)').toBe(true);
   }, 180_000);
@@ -41,5 +41,30 @@ describe('public API', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  test('every construct has an @example, and every summary is a whole sentence', () => {
+    const isConstruct = (t: any): boolean => {
+      for (let b = t; b; b = assembly.types[b.base]) if (b.base === 'constructs.Construct') return true;
+      return false;
+    };
+    const problems: string[] = [];
+    for (const [fqn, t] of Object.entries<any>(assembly.types)) {
+      if (t.kind === 'class' && isConstruct(t) && !t.docs?.example) problems.push(`${fqn}: no @example`);
+      const docs = [t.docs, ...(t.properties ?? []).map((p: any) => p.docs), ...(t.methods ?? []).map((m: any) => m.docs), ...(t.members ?? []).map((m: any) => m.docs)];
+      for (const d of docs) if (d?.summary && /[;,:]$/.test(d.summary.trim())) problems.push(`${fqn}: summary cut short: ${JSON.stringify(d.summary)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('API.md starts with contents grouped by domain, each entry linking to its reference', () => {
+    const md = fs.readFileSync(path.join(root, 'API.md'), 'utf8');
+    const headings = [...md.slice(0, md.indexOf('## Constructs')).matchAll(/^### (.+)$/gm)].map((m) => m[1]);
+    expect(headings.slice(0, 4)).toEqual(['Hosts and the app', 'Addresses and durations', 'CARP', 'HAProxy']);
+    expect(headings).toEqual(expect.arrayContaining(['PF', 'Deploy', 'Testing']));
+    const ids = new Set([...md.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+    const links = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(50);
+    expect(links.filter((l) => !ids.has(l))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { IConstruct, IValidation } from 'constructs';
 import { Errors, Severity, ValidationError, ValidationIssue, formatIssue } from './errors';
 
@@ -44,6 +45,48 @@ interface ValidationState {
   readonly copy: symbol;
   readonly recorded: ValidationIssue[];
   readonly checks: IssueValidation[];
+  /** Where the construct was created (a captured stack, formatted only when an issue needs it). */
+  readonly site: { stack?: string };
+}
+
+/** lib/: frames inside the library are never the user's line. */
+const LIB_DIR = path.resolve(__dirname, '..');
+
+/** Captures the stack of the construct's creation; V8 formats it only if `.stack` is read. */
+function captureSite(): { stack?: string } {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 25;
+  Error.captureStackTrace(holder, captureSite);
+  Error.stackTraceLimit = limit;
+  return holder;
+}
+
+/**
+ * The first frame of a stack outside cdkbsd, node's internals and node_modules: the user's line
+ * that created the construct, as `file:line:col` (relative to the working directory).
+ */
+function userFrame(stack: string | undefined): string | undefined {
+  if (!stack) return undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (file.startsWith('node:') || !path.isAbsolute(file) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (file.startsWith(LIB_DIR + path.sep)) continue;
+    const rel = path.relative(process.cwd(), file);
+    return `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+/** @internal Where `scope` was created in the user's code (`file:line:col`), if known. */
+export function sourceOf(scope: IConstruct): string | undefined {
+  const st = (scope as any)[STATE] as ValidationState | undefined;
+  if (!st) return undefined;
+  const site = st.site as { stack?: string; formatted?: string | null };
+  if (site.formatted === undefined) site.formatted = userFrame(site.stack) ?? null;
+  return site.formatted ?? undefined;
 }
 
 /**
@@ -61,7 +104,7 @@ class IssueValidation implements IValidation {
     const issues: ValidationIssue[] = [];
     const scope = this.scope;
     const add = (severity: Severity) => (message: string, details?: IssueDetails) =>
-      issues.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
+      issues.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity, source: sourceOf(scope) });
     this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
     this.issues = issues;
     return issues.length === 0 ? NONE : issues.filter((i) => i.severity === Severity.ERROR).map(formatIssue);
@@ -71,7 +114,7 @@ class IssueValidation implements IValidation {
 function stateOf(scope: IConstruct): ValidationState {
   let st = (scope as any)[STATE] as ValidationState | undefined;
   if (st === undefined) {
-    st = { copy: COPY, recorded: [], checks: [] };
+    st = { copy: COPY, recorded: [], checks: [], site: captureSite() };
     Object.defineProperty(scope, STATE, { value: st, enumerable: false });
   }
   return st;
@@ -84,6 +127,7 @@ function push(scope: IConstruct, severity: Severity, message: string, details?: 
     const recorded = st.recorded;
     const v = new IssueValidation(scope, (r) => {
       for (const i of recorded) (i.severity === Severity.ERROR ? r.error : r.warning)(i.message, i);
+      // (the reporter adds the source)
     });
     st.checks.push(v);
     scope.node.addValidation(v);
@@ -170,7 +214,7 @@ export class Diagnostics {
       if (messages.length === 0) continue;
       // Messages of validations users added themselves (`node.addValidation`) are errors too.
       const known = new Set(out.slice(out.length - ours).filter((i) => i.severity === Severity.ERROR).map(formatIssue));
-      for (const m of messages) if (!known.has(m)) out.push({ path: c.node.path, message: m, severity: Severity.ERROR });
+      for (const m of messages) if (!known.has(m)) out.push({ path: c.node.path, message: m, severity: Severity.ERROR, source: sourceOf(c) });
     }
     return out;
   }

@@ -28,6 +28,11 @@ export interface ValidationIssue {
   readonly allowed?: string;
   /** Error or warning. */
   readonly severity: Severity;
+  /**
+   * Where the construct at fault was created in the app's code, as `file:line:col`.
+   * @default - unknown (the construct was created outside the app's files, or by cdkbsd itself)
+   */
+  readonly source?: string;
 }
 
 /** Escapes control characters, so a value inside a message can never start a new line. */
@@ -37,14 +42,15 @@ function oneLine(text: string): string {
 }
 
 /**
- * Formats one issue as a single readable line: `[path] message (got: value; allowed: ...)`.
+ * Formats one issue as a single readable line: `[path] message (got: value; allowed: ...) at file:line:col`.
  */
 export function formatIssue(issue: ValidationIssue): string {
   const where = issue.path === '' ? '' : `[${oneLine(issue.path)}] `;
   const extra: string[] = [];
   if (issue.value !== undefined) extra.push(`got: ${JSON.stringify(issue.value)}`);
   if (issue.allowed !== undefined) extra.push(`allowed: ${oneLine(issue.allowed)}`);
-  return `${where}${oneLine(issue.message)}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}`;
+  const at = issue.source !== undefined ? ` at ${oneLine(issue.source)}` : '';
+  return `${where}${oneLine(issue.message)}${extra.length > 0 ? ` (${extra.join('; ')})` : ''}${at}`;
 }
 
 /**

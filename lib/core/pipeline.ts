@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { AppFile, HostContribution, IContributor, PlanSet } from './contribution';
-import { Diagnostics, IReporter, IssueDetails } from './diagnostics';
+import { Diagnostics, IReporter, IssueDetails, sourceOf } from './diagnostics';
 import { Severity, ValidationError, ValidationIssue } from './errors';
 import { FileTarget, FreeBsdHost } from './host';
 import { buildPlans, HostPlan, PlannedKey, synthContext } from './plan';
@@ -69,7 +69,7 @@ function check(root: IConstruct): { issues: ValidationIssue[]; plans: PlanSet; c
   const issues: ValidationIssue[] = Diagnostics.collect(all);
   const reporterFor = (scope: IConstruct): IReporter => {
     const add = (severity: Severity) => (message: string, d?: IssueDetails) =>
-      issues.push({ path: scope.node.path, message, value: d?.value, allowed: d?.allowed, severity });
+      issues.push({ path: scope.node.path, message, value: d?.value, allowed: d?.allowed, severity, source: sourceOf(scope) });
     return { error: add(Severity.ERROR), warning: add(Severity.WARNING) };
   };
   const invalid = () => issues.some((i) => i.severity === Severity.ERROR);
