@@ -319,6 +319,8 @@ export class CarpCluster extends Construct implements ITargetHosts {
         }
       }
     }
+    // One error per cause: a VIP outside the prefixes of several members names them all.
+    const outside = new Map<string, { vip: CarpVip; a: string; members: string[]; allowed: Set<string>; family: string }>();
     for (const m of this.targetHosts) {
       const iface = m.findInterface(this.interfaceName);
       if (!iface) {
@@ -331,13 +333,20 @@ export class CarpCluster extends Construct implements ITargetHosts {
           if (own.some((x) => x.address.sameAs(a))) {
             r.error(`VIP ${a.text} (${vip.node.path}) is the own address of member ${m.hostname}`, { value: a.text, allowed: 'an address no member has as its own' });
           } else if (!own.some((x) => x.family === a.family && x.contains(a))) {
-            r.error(
-              `VIP ${a.text} (${vip.node.path}) lies in no prefix that member ${m.hostname} has on ${this.interfaceName}`,
-              { value: a.text, allowed: `an address inside ${own.filter((x) => x.family === a.family).map((x) => x.network.toString()).join(' or ') || `a ${a.family} prefix of the interface (add one)`}` },
-            );
+            const key = `${vip.node.path}|${a.text}`;
+            const o = outside.get(key) ?? { vip, a: a.text, members: [], allowed: new Set<string>(), family: a.family };
+            o.members.push(m.hostname);
+            for (const x of own.filter((y) => y.family === a.family)) o.allowed.add(x.network.toString());
+            outside.set(key, o);
           }
         }
       }
+    }
+    for (const o of outside.values()) {
+      const who = o.members.length === 1 ? `member ${o.members[0]} has` : `members ${o.members.join(' and ')} have`;
+      r.error(`VIP ${o.a} (${o.vip.node.path}) lies in no prefix that ${who} on ${this.interfaceName}`, {
+        value: o.a, allowed: `an address inside ${[...o.allowed].join(' or ') || `a ${o.family} prefix of the interface (add one)`}`,
+      });
     }
     const byVhid = new Map<number, CarpVip>();
     for (const vip of this.vipList) {

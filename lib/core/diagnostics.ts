@@ -177,6 +177,15 @@ export class Diagnostics {
     }
   }
 
+  /**
+   * Whether problems found at construction of `scope` include an error: a check that depends on
+   * a value already reported skips, so that one mistake gives one error (no follow-ons).
+   */
+  public static hasErrors(scope: IConstruct): boolean {
+    const st = (scope as any)[STATE] as ValidationState | undefined;
+    return st !== undefined && st.recorded.some((i) => i.severity === Severity.ERROR);
+  }
+
   /** Adds a check that runs tree-wide at synth, before rendering (through `scope.node.addValidation`). */
   public static addValidation(scope: IConstruct, hook: ValidationHook): void {
     const v = new IssueValidation(scope, hook);

@@ -308,7 +308,8 @@ export class HaproxyFrontend extends Construct {
   }
 
   private validateTree(r: IReporter): void {
-    if (this.bindAddresses.length === 0) {
+    // (A VIP whose addresses were rejected is reported on the VIP: no follow-on error here.)
+    if (this.bindAddresses.length === 0 && !this.vips.some((v) => Diagnostics.hasErrors(v))) {
       r.error('Frontend binds nothing', { value: this.name, allowed: 'vips and/or addresses' });
     }
     const seen = new Set<string>();

@@ -226,8 +226,7 @@ describe('CARP validation', () => {
     const app = newApp();
     cluster(app).addVip('V', { vhid: 1, ipv4: ['198.51.100.50/32'] });
     expect(issues(app)).toEqual([
-      { path: 'Carp', message: 'VIP 198.51.100.50 (Carp/V) lies in no prefix that member lb-a.example.org has on vtnet0', value: '198.51.100.50' },
-      { path: 'Carp', message: 'VIP 198.51.100.50 (Carp/V) lies in no prefix that member lb-b.example.org has on vtnet0', value: '198.51.100.50' },
+      { path: 'Carp', message: 'VIP 198.51.100.50 (Carp/V) lies in no prefix that members lb-a.example.org and lb-b.example.org have on vtnet0', value: '198.51.100.50' },
     ]);
   });
 

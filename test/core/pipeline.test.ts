@@ -66,7 +66,7 @@ describe('the synthesis pipeline', () => {
     const c = new CarpCluster(app, 'Carp', { members: [a, b], interfaceName: 'vtnet0', password: Secret.fromLiteral('K7q2Lm9Xv4Rt8Wn3Zp') });
     c.addVip('V', { vhid: 1, ipv4: ['198.51.100.7'] }); // in no member prefix (a tree-wide check)
     const errors = errorsOf(() => Testing.synth(app));
-    expect(errors.map((e) => e.slice(0, e.indexOf(']') + 1))).toEqual(['[A]', '[C]', '[Carp]', '[Carp]']); // (once per member)
+    expect(errors.map((e) => e.slice(0, e.indexOf(']') + 1))).toEqual(['[A]', '[C]', '[Carp]']); // one error per cause, naming both members
     expect(errors[2]).toContain('lies in no prefix');
   });
 
@@ -147,5 +147,23 @@ describe('the synthesis pipeline', () => {
     }
     new Broken(app, 'Broken');
     expect(() => Testing.synth(app)).toThrow("Internal error in construct at path 'Broken': x is undefined");
+  });
+});
+
+describe('one mistake, one error', () => {
+  test('a VIP whose only address is rejected is reported on the VIP, without a follow-on "Frontend binds nothing"', async () => {
+    const { Haproxy } = await import('../../lib/haproxy/haproxy');
+    const app = new App();
+    const a = host(app, 'A', 11);
+    const b = host(app, 'B', 12);
+    const c = new CarpCluster(app, 'Carp', { members: [a, b], interfaceName: 'vtnet0', password: Secret.fromLiteral('K7q2Lm9Xv4Rt8Wn3Zp') });
+    const vip = c.addVip('V', { vhid: 1, ipv4: ['192.0.2.500'] });
+    const hp = new Haproxy(app, 'Proxy', { target: c });
+    const be = hp.addBackend('be');
+    be.addServer('s1', { address: '10.0.0.1', port: 80 });
+    hp.addFrontend('fe', { vips: [vip], defaultBackend: be });
+    const errors = errorsOf(() => Testing.synth(app));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^\[Carp\/V\] VIP address in ipv4/);
   });
 });

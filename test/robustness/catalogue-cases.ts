@@ -47,7 +47,7 @@ export const CASES: CatalogueCase[] = [
   { name: 'defaultRouter is not on-link', inject: { 'host1.defaultRouter': '10.1.61.1' }, path: H1, message: 'defaultRouter is not on-link: no interface has an IPv4 prefix containing it' },
   { name: 'ipv6DefaultRouter is not on-link', inject: { 'host1.ipv6DefaultRouter': 'fd5e:d1c2:c9de:61::1' }, path: H1, message: 'ipv6DefaultRouter is not on-link: no interface has an IPv6 prefix containing it' },
   { name: 'managementAddress is neither an address nor a hostname', inject: { 'host1.managementAddress': '10.1.60.201;id' }, path: H1, message: 'managementAddress is neither an IP address nor a hostname' },
-  { name: 'VIP outside every prefix of the members', inject: { 'vip.ipv4': '10.1.61.200/32' }, path: 'Carp', message: 'VIP 10.1.61.200 (Carp/Vip) lies in no prefix that member haproxy01.example.net has on vnet0' },
+  { name: 'VIP outside every prefix of the members', inject: { 'vip.ipv4': '10.1.61.200/32' }, path: 'Carp', message: 'VIP 10.1.61.200 (Carp/Vip) lies in no prefix that members haproxy01.example.net and haproxy02.example.net have on vnet0' },
   { name: 'VIP is a link-local address', inject: { 'vip.ipv6': 'fe80::200' }, path: 'Carp/Vip', message: 'A VIP cannot be a link-local address' },
   { name: 'VIP is the own address of a member', inject: { 'vip.ipv4': '10.1.60.202' }, path: 'Carp', message: 'VIP 10.1.60.202 (Carp/Vip) is the own address of member haproxy02.example.net' },
   { name: 'VIP ipv4 given an IPv6 address', inject: { 'vip.ipv4': 'fd5e:d1c2:c9de:60::250' }, path: 'Carp/Vip', message: 'ipv4 holds an address of the other family' },
