@@ -4,7 +4,7 @@ import { Diagnostics, IReporter } from '../core/diagnostics';
 import { IpAddress } from '../net/address';
 import { HealthCheck } from './health-check';
 import { BackendModel, ServerModel } from './model';
-import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { DOMAIN, HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
 
 /** How a backend spreads requests over its servers. */
 export enum BalanceAlgorithm {
@@ -152,6 +152,8 @@ export class HaproxyBackend extends Construct {
   private readonly cookie?: StickyCookieOptions;
   private readonly stick?: StickOnSourceOptions;
   private readonly serverList: ServerEntry[] = [];
+  /** Exact domains routed here, in the order the routes were added (the first is the check's default Host). */
+  private readonly routedDomains: string[] = [];
 
   /** Use `Haproxy.addBackend`. */
   constructor(scope: Construct, id: string, props: HaproxyBackendProps = {}) {
@@ -218,6 +220,16 @@ export class HaproxyBackend extends Construct {
     this.serverList.push({ name, props, address });
   }
 
+  /**
+   * @internal Called by `HaproxyFrontend.addRoute`: the domains of a route to this backend. The
+   * first exact (not wildcard) one becomes the Host of an HTTP health check without `host`.
+   */
+  public _noteRoutedDomains(domains: string[]): void {
+    for (const d of domains) {
+      if (typeof d === 'string' && !d.startsWith('*') && DOMAIN.test(d.toLowerCase())) this.routedDomains.push(d.toLowerCase());
+    }
+  }
+
   /** Whether the backend keeps a source-address stick table. */
   public get sticksOnSource(): boolean {
     return this.stick !== undefined;
@@ -236,8 +248,13 @@ export class HaproxyBackend extends Construct {
     }
   }
 
-  /** @internal */
-  public _model(peersName?: string): BackendModel {
+  /**
+   * @internal
+   * @param peersName the `peers` section its stick table is replicated through
+   * @param defaultHost the Host of an HTTP health check without `host` (when omitted: the
+   * first exact domain routed to this backend)
+   */
+  public _model(peersName?: string, defaultHost?: string): BackendModel {
     const servers: ServerModel[] = this.serverList.map((s) => ({
       name: s.name,
       address: s.address ? s.address.text : String(s.props.address),
@@ -258,7 +275,7 @@ export class HaproxyBackend extends Construct {
     return {
       name: this.name,
       balance: this.balance,
-      healthCheck: this.healthCheck?._model(),
+      healthCheck: this.healthCheck?._model(defaultHost ?? this.routedDomains[0]),
       stickOnSource: this.stick
         ? { size: this.stick.size ?? 100_000, expireMs: (this.stick.expire ?? Duration.minutes(30)).toMilliseconds(), peers: peersName }
         : undefined,

@@ -260,6 +260,7 @@ export class HaproxyFrontend extends Construct {
       return;
     }
     this.routes.push({ domains: [...domains], backend: props.backend });
+    props.backend._noteRoutedDomains(domains); // the first exact domain: Host of its HTTP health check
   }
 
   /** The backends this frontend sends requests to (routes and default). */

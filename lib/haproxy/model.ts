@@ -136,14 +136,42 @@ export interface FrontendModel {
   readonly fallbackStatus: number;
 }
 
+/** One step of a `tcp-check` dialogue. */
+export interface TcpCheckStepModel {
+  /** `send` (text, line endings included), `expect-string` or `expect-rstring`. */
+  readonly kind: 'send' | 'expect-string' | 'expect-rstring';
+  readonly value: string;
+}
+
+/** An agent check beside the regular check (`agent-check`). */
+export interface AgentCheckModel {
+  readonly port: number;
+  readonly interMs: number;
+  /** Sent to the agent on connect (newline included). */
+  readonly send?: string;
+}
+
 /** A health check of a backend. */
 export interface HealthCheckModel {
-  readonly kind: 'http' | 'tcp';
+  /**
+   * `http` (`option httpchk`), `tcp` (connect only), `smtp` (`option smtpchk`), `tcp-check`
+   * (`option tcp-check` with `steps`), `pgsql` / `mysql` (`option pgsql-check|mysql-check`).
+   */
+  readonly kind: 'http' | 'tcp' | 'smtp' | 'tcp-check' | 'pgsql' | 'mysql';
   /** HTTP only. */
   readonly method?: string;
   readonly path?: string;
+  /** HTTP: the Host header; without one the check is sent as HTTP/1.0. */
   readonly host?: string;
-  readonly expectStatus?: number;
+  /** HTTP: what the answer must show (`http-check expect <kind> <value>`), e.g. status `200-399`. */
+  readonly expect?: { readonly kind: 'status' | 'string' | 'rstring'; readonly value: string };
+  /** SMTP: `EHLO <domain>`; omitted: HAProxy's `HELO localhost`. */
+  readonly smtpDomain?: string;
+  /** PostgreSQL / MySQL: the user of the check. */
+  readonly user?: string;
+  /** `tcp-check`: the dialogue, in order. */
+  readonly steps?: TcpCheckStepModel[];
+  readonly agent?: AgentCheckModel;
   readonly interMs: number;
   readonly rise: number;
   readonly fall: number;

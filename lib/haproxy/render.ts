@@ -1,5 +1,5 @@
 import {
-  BackendModel, BindModel, FrontendModel, GlobalModel, DefaultsModel, HaproxyConfModel, PeersModel,
+  BackendModel, BindModel, FrontendModel, GlobalModel, DefaultsModel, HaproxyConfModel, HealthCheckModel, PeersModel,
   RouteModel, ServerModel, StatsPageModel,
 } from './model';
 import { quoteWord } from './private/quote';
@@ -235,9 +235,10 @@ function renderFrontend(fe: FrontendModel): string[] {
   return out;
 }
 
-function renderServer(s: ServerModel, check: boolean): string {
+function renderServer(s: ServerModel, hc: HealthCheckModel | undefined): string {
   const words: string[] = ['server', s.name, hostPort(s.address, s.ipv6, s.port)];
-  if (check) words.push('check');
+  if (hc) words.push('check');
+  if (hc?.agent) words.push('agent-check');
   if (s.weight !== undefined) words.push('weight', String(s.weight));
   if (s.maxconn !== undefined) words.push('maxconn', String(s.maxconn));
   if (s.backup) words.push('backup');
@@ -246,6 +247,8 @@ function renderServer(s: ServerModel, check: boolean): string {
     words.push('ssl', 'verify', s.tls.verify);
     if (s.tls.caFile) words.push('ca-file', s.tls.caFile);
     if (s.tls.sni) words.push('sni', `str(${s.tls.sni})`);
+    // `sni` covers traffic only: checks over TLS send no SNI unless told (check-sni).
+    if (s.tls.sni && hc) words.push('check-sni', s.tls.sni);
   }
   return line(...words);
 }
@@ -267,15 +270,63 @@ function renderBackend(be: BackendModel): string[] {
     out.push(line('stick', 'on', 'src'));
   }
   const hc = be.healthCheck;
-  if (hc?.kind === 'http') {
-    out.push(line('option', 'httpchk'));
-    const send = ['http-check', 'send', 'meth', hc.method ?? 'GET', 'uri', hc.path ?? '/', 'ver', 'HTTP/1.1'];
-    if (hc.host) send.push('hdr', 'Host', hc.host);
-    out.push(line(...send));
-    out.push(line('http-check', 'expect', 'status', hc.expectStatus ?? 200));
+  if (hc) out.push(...renderHealthCheck(hc));
+  for (const s of be.servers) out.push(renderServer(s, hc));
+  return out;
+}
+
+/**
+ * A word in double quotes with HAProxy's escapes: `\\`, `\"`, `\$` (no variable expansion),
+ * and CR, LF and tab as `\r`, `\n`, `\t`. Used for bytes sent to a server, whose line
+ * endings must reach it as real CR LF.
+ */
+function escapedWord(text: string): string {
+  const body = text.replace(/[\\"$\r\n\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', $: '\\$', '\r': '\\r', '\n': '\\n', '\t': '\\t' } as Record<string, string>)[c]);
+  return `"${body}"`;
+}
+
+/**
+ * The check lines of a backend (HAProxy 2.2+ syntax, valid through 3.4), then `default-server`
+ * with the timing (and the agent's port, interval and greeting).
+ */
+function renderHealthCheck(hc: HealthCheckModel): string[] {
+  const out: string[] = [];
+  switch (hc.kind) {
+    case 'http': {
+      out.push(line('option', 'httpchk'));
+      // HTTP/1.1 needs a Host (servers answer 400 without one); without a host, HTTP/1.0.
+      const send = ['http-check', 'send', 'meth', hc.method ?? 'GET', 'uri', hc.path ?? '/', 'ver', hc.host ? 'HTTP/1.1' : 'HTTP/1.0'];
+      if (hc.host) send.push('hdr', 'Host', hc.host);
+      out.push(line(...send));
+      const e = hc.expect ?? { kind: 'status', value: '200-399' };
+      out.push(line('http-check', 'expect', e.kind, e.value));
+      break;
+    }
+    case 'smtp':
+      out.push(hc.smtpDomain ? line('option', 'smtpchk', 'EHLO', hc.smtpDomain) : line('option', 'smtpchk'));
+      break;
+    case 'pgsql':
+      out.push(line('option', 'pgsql-check', 'user', hc.user ?? ''));
+      break;
+    case 'mysql':
+      out.push(line('option', 'mysql-check', 'user', hc.user ?? '', 'post-41'));
+      break;
+    case 'tcp-check':
+      out.push(line('option', 'tcp-check'));
+      for (const st of hc.steps ?? []) {
+        if (st.kind === 'send') out.push(raw(`tcp-check send ${escapedWord(st.value)}`));
+        else out.push(line('tcp-check', 'expect', st.kind === 'expect-string' ? 'string' : 'rstring', st.value));
+      }
+      break;
+    default:
+      break;
   }
-  if (hc) out.push(line('default-server', 'inter', haproxyTime(hc.interMs), 'rise', hc.rise, 'fall', hc.fall));
-  for (const s of be.servers) out.push(renderServer(s, hc !== undefined));
+  const ds = [line('default-server', 'inter', haproxyTime(hc.interMs), 'rise', hc.rise, 'fall', hc.fall)];
+  if (hc.agent) {
+    ds.push(` agent-port ${hc.agent.port} agent-inter ${haproxyTime(hc.agent.interMs)}`);
+    if (hc.agent.send !== undefined) ds.push(` agent-send ${escapedWord(hc.agent.send)}`);
+  }
+  out.push(ds.join(''));
   return out;
 }
 

@@ -95,13 +95,22 @@ export interface StagedHaproxyConfig {
   readonly adaptations: string[];
 }
 
-/** The outcome of `haproxy -c`. */
+/**
+ * The outcome of `haproxy -c`, judged by its exit status and its `[ALERT]`/`[WARNING]` lines,
+ * never by a success message: HAProxy 2.x prints "Configuration file is valid", 3.x prints
+ * nothing when the config is valid.
+ */
 export interface HaproxyCheckResult {
-  /** Whether `haproxy -c` exited with status 0. */
+  /** Whether `haproxy -c` exited with status 0 (the config loads; it may still have warnings). */
   readonly ok: boolean;
+  /** Whether it exited with status 0 and printed no `[ALERT]` and no `[WARNING]`. */
+  readonly clean: boolean;
   /** Its stdout and stderr. */
   readonly output: string;
-  /** The `[WARNING]`/`[ALERT]` lines of the output. */
+  /**
+   * The `[WARNING]` and `[ALERT]` messages of the output, one entry each (a message's
+   * continuation lines, `   | …`, joined to it with newlines).
+   */
   readonly warnings: string[];
   /** Every adaptation made before the check (see `StagedHaproxyConfig.adaptations`). */
   readonly adaptations: string[];
@@ -255,12 +264,48 @@ export class HaproxyCheck {
     try {
       const r = spawnSync('haproxy', ['-c', '-f', s.configPath], { encoding: 'utf8', timeout: 30_000 });
       const output = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
-      const warnings = output.split('\n').filter((l) => /\[(WARNING|ALERT)\]/.test(l));
-      return { ok: r.status === 0, output, warnings, adaptations: s.adaptations, stagedConfig: s.config };
+      const warnings = haproxyMessages(output);
+      const ok = r.status === 0 && !r.error;
+      return { ok, clean: ok && warnings.length === 0, output, warnings, adaptations: s.adaptations, stagedConfig: s.config };
     } finally {
       if (options.directory === undefined) fs.rmSync(s.directory, { recursive: true, force: true });
     }
   }
+
+  /**
+   * Checks `config` (see `check`) and throws unless it is clean: exit status 0 and no
+   * `[ALERT]` or `[WARNING]`. The error lists the messages and the adaptations made.
+   * @returns the result of the check
+   */
+  public static assertValid(config: string, options: HaproxyStageOptions = {}): HaproxyCheckResult {
+    const r = HaproxyCheck.check(config, options);
+    if (!r.clean) {
+      const why = r.ok ? 'haproxy -c accepted the config with warnings' : 'haproxy -c rejected the config';
+      const details = r.warnings.length > 0 ? r.warnings.join('\n') : r.output.trim();
+      throw new Error(`${why}:\n${details}\n(adaptations: ${r.adaptations.join('; ') || 'none'})`);
+    }
+    return r;
+  }
+}
+
+/**
+ * The `[ALERT]` and `[WARNING]` messages of HAProxy's output, each with its continuation lines
+ * (`   | …`). `[NOTICE]` lines (version, executable path) are not problems.
+ */
+function haproxyMessages(output: string): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const l of output.split('\n')) {
+    if (/\[(WARNING|ALERT)\]/.test(l)) {
+      out.push(l);
+      open = true;
+    } else if (open && /^\s+\|/.test(l)) {
+      out[out.length - 1] += `\n${l}`;
+    } else {
+      open = false;
+    }
+  }
+  return out;
 }
 
 /** Self-signed test certificates, made once per process with openssl. */

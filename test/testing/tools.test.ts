@@ -82,7 +82,7 @@ describe.skipIf(skipHaproxy)('HaproxyCheck (needs haproxy and openssl)', () => {
 
   test('check passes a valid config (haproxy -c exit 0) and reports the adaptations', () => {
     const r = HaproxyCheck.check(CONFIG);
-    expect(r.output).toContain('Configuration file is valid');
+    expect(r.clean).toBe(true); // exit 0 and no [ALERT]/[WARNING] (3.x prints nothing on success)
     expect(r.ok).toBe(true);
     expect(r.adaptations.length).toBe(6);
   });
@@ -91,5 +91,50 @@ describe.skipIf(skipHaproxy)('HaproxyCheck (needs haproxy and openssl)', () => {
     const r = HaproxyCheck.check(CONFIG.replace('timeout connect 5s', 'timeout connect 5parsecs'));
     expect(r.ok).toBe(false);
     expect(r.warnings.join('\n')).toMatch(/ALERT.*timeout/);
+  });
+});
+
+describe('HaproxyCheck judges by exit status and [ALERT]/[WARNING] lines, never by a success message', () => {
+  const PLAIN = 'defaults\n    mode http\nbackend be\n    server s1 127.0.0.1:9000\n';
+  /** Runs `fn` with a stand-in `haproxy` (a sh script) first on the PATH. */
+  function withFakeHaproxy<T>(script: string, fn: () => T): T {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-fakehaproxy-'));
+    dirs.push(bin);
+    fs.writeFileSync(path.join(bin, 'haproxy'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}:${saved}`;
+    try {
+      return fn();
+    } finally {
+      process.env.PATH = saved;
+    }
+  }
+
+  test('HAProxy 3.x: nothing printed, exit 0 → ok and clean; assertValid passes', () => {
+    const r = withFakeHaproxy('exit 0', () => HaproxyCheck.check(PLAIN));
+    expect([r.ok, r.clean, r.warnings, r.output]).toEqual([true, true, [], '']);
+    expect(withFakeHaproxy('exit 0', () => HaproxyCheck.assertValid(PLAIN)).clean).toBe(true);
+  });
+
+  test('exit 0 with a [WARNING] (and its continuation lines) → ok but not clean; [NOTICE] is no problem; assertValid throws with the message', () => {
+    const script = [
+      "echo '[NOTICE]   (7) : haproxy version is 3.2.4' >&2",
+      "echo '[WARNING]  (7) : config : missing timeouts for backend be.' >&2",
+      "echo '   | While not properly invalid, you will certainly encounter various problems' >&2",
+      'exit 0',
+    ].join('\n');
+    const r = withFakeHaproxy(script, () => HaproxyCheck.check(PLAIN));
+    expect([r.ok, r.clean]).toEqual([true, false]);
+    expect(r.warnings).toEqual([
+      '[WARNING]  (7) : config : missing timeouts for backend be.\n   | While not properly invalid, you will certainly encounter various problems',
+    ]);
+    expect(() => withFakeHaproxy(script, () => HaproxyCheck.assertValid(PLAIN))).toThrow(/accepted the config with warnings:\n\[WARNING\].*missing timeouts/);
+  });
+
+  test('"Configuration file is valid" with a non-zero exit → not ok; assertValid throws', () => {
+    const script = "echo 'Configuration file is valid'; echo '[ALERT]    (7) : config : parsing [x:3] : unknown keyword' >&2; exit 1";
+    const r = withFakeHaproxy(script, () => HaproxyCheck.check(PLAIN));
+    expect([r.ok, r.clean, r.warnings.length]).toEqual([false, false, 1]);
+    expect(() => withFakeHaproxy(script, () => HaproxyCheck.assertValid(PLAIN))).toThrow(/rejected the config:\n\[ALERT\].*unknown keyword/);
   });
 });
