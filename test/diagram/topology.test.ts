@@ -126,6 +126,12 @@ describe('the main example\'s topology (dist/topology.dot and .svg)', () => {
     expect(again.rootFile('topology.svg')).toBe(svg);
   });
 
+  test('above maxHosts (40 by default) the diagram is left out, with a warning that says why', () => {
+    const t = Testing.synth(fleet(20)); // 41 hosts
+    expect(t.rootFilePaths.filter((p) => p.startsWith('topology'))).toEqual([]);
+    expect(t.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual(['Topology: The topology diagram is not drawn: the app has 41 hosts, more than maxHosts']);
+  });
+
   test('an app without a TopologyDiagram writes no diagram; CDKBSD_NO_DIAGRAM=1 skips it for one run', () => {
     const app = referenceApp();
     const diagram = app.node.findAll().find((c) => c instanceof TopologyDiagram)!;
