@@ -4,7 +4,12 @@
  * network namespaces) that the default HTTP check keeps an nginx-like HTTP/1.1 server UP and
  * that a server taken down and back up goes DOWN, then UP.
  */
-import { describe, expect, test } from 'vitest';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { App } from '../../lib/core/app';
 import { FreeBsdHost } from '../../lib/core/host';
 import { validateTree } from '../../lib/core/pipeline';
@@ -13,7 +18,7 @@ import { Haproxy } from '../../lib/haproxy/haproxy';
 import { HaproxyBackend } from '../../lib/haproxy/backend';
 import { HealthCheck, HttpCheckExpect, TcpCheckStep } from '../../lib/haproxy/health-check';
 import { Testing } from '../../lib/testing/testing';
-import { HaproxyCheck } from '../../lib/testing/tools';
+import { ExternalTools, HaproxyCheck, StagedHaproxyConfig } from '../../lib/testing/tools';
 
 const CONF = '/usr/local/etc/haproxy.conf';
 const HOST = 'lb.example.net';
@@ -225,4 +230,287 @@ describe('HealthCheck values are validated: an error with the backend path, the 
     });
     expect(validateTree(app)).toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Live: real HAProxy and small Node servers in network namespaces this test creates.
+//
+//   lb ns       10.1.80.1/24  (HAProxy, the generated config staged with HaproxyCheck.stage forRun)
+//      | veth
+//   servers ns  10.1.80.10/24 (nginx-like HTTP servers on :8081 :8082 :8083, an agent on :9999,
+//                              IMAP on :1143, Redis on :6379, SMTP on :2525)
+//
+// Nothing leaves the namespaces. Needs root, `ip netns` and haproxy: skips otherwise with a
+// message, and fails instead when CDKBSD_REQUIRE_TOOLS=1.
+// ---------------------------------------------------------------------------------------------
+
+function liveEnv(): { ok: boolean; why?: string } {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, why: 'not root' };
+  if (!ExternalTools.available('ip') || spawnSync('ip', ['netns', 'list']).status !== 0) return { ok: false, why: '`ip netns` unavailable' };
+  if (!HaproxyCheck.haproxyAvailable()) return { ok: false, why: 'haproxy not installed' };
+  return { ok: true };
+}
+const live = liveEnv();
+const skipLive = !live.ok && !ExternalTools.required();
+if (skipLive) {
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED live health-check test: ${live.why}. Run as root with iproute2 and haproxy, or set CDKBSD_REQUIRE_TOOLS=1 to make this a failure.`);
+}
+
+/**
+ * The fake servers. `http` behaves as nginx, Apache and Go do: an HTTP/1.1 request without a
+ * Host header gets 400; HTTP/1.0 without Host, or any request with a Host, is served. Every
+ * server logs what it received as one JSON line.
+ */
+const FAKE_JS = String.raw`
+const http = require('http'); const net = require('net');
+const [role, addr, port, name, agentReply] = process.argv.slice(2);
+const log = (o) => console.log(JSON.stringify({ name, ...o }));
+if (role === 'http') {
+  http.createServer({ requireHostHeader: false }, (req, res) => {
+    log({ method: req.method, url: req.url, version: req.httpVersion, host: req.headers.host ?? null });
+    if (req.httpVersion === '1.1' && !req.headers.host) { res.writeHead(400); res.end('400 Bad Request: no Host'); return; }
+    if (req.url === '/healthz') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"status":"ok"}'); return; }
+    res.writeHead(404); res.end();
+  }).listen({ host: addr, port: Number(port) }, () => console.log('listening'));
+} else {
+  net.createServer((s) => {
+    s.on('error', () => {});
+    let buf = '';
+    const banner = { imap: '* OK IMAP4rev1 ready\r\n', smtp: '220 mx.test ESMTP\r\n' }[role];
+    if (banner) s.write(banner);
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      let i;
+      while ((i = buf.indexOf(role === 'agent' ? '\n' : '\r\n')) >= 0) {
+        const l = buf.slice(0, i); buf = buf.slice(i + (role === 'agent' ? 1 : 2));
+        log({ line: l });
+        if (role === 'agent') { s.end(agentReply + '\n'); }
+        else if (role === 'imap') { if (l === 'a1 LOGOUT') s.end('* BYE Logging out\r\na1 OK Logout completed.\r\n'); else s.write('a1 BAD\r\n'); }
+        else if (role === 'redis') { if (l === 'PING') s.write('+PONG\r\n'); else if (l === 'QUIT') s.end('+OK\r\n'); else s.write('-ERR unknown command\r\n'); }
+        else if (role === 'smtp') { if (/^(EHLO|HELO) /.test(l)) s.write('250-mx.test\r\n250 8BITMIME\r\n'); else if (l === 'QUIT') s.end('221 bye\r\n'); else s.write('500 what\r\n'); }
+      }
+    });
+  }).listen({ host: addr, port: Number(port) }, () => console.log('listening'));
+}
+`;
+
+/** Sends raw bytes to addr:port from inside `ns` and prints the answer (the control requests). */
+const RAW_JS = String.raw`
+const net = require('net'); const [addr, port, data] = process.argv.slice(2);
+const s = net.connect({ host: addr, port: Number(port) }, () => s.write(JSON.parse(data)));
+let out = ''; s.on('data', (d) => { out += d; }); s.on('end', () => { process.stdout.write(out); });
+s.on('error', (e) => { process.stdout.write('ERROR ' + e.message); });
+`;
+
+const SV = '10.1.80.10';
+
+function liveApp(): App {
+  const app = new App({ outdir: '/nonexistent-cdkbsd-hc-live' });
+  const host = new FreeBsdHost(app, 'Lb', { hostname: HOST });
+  host.addInterface('em0', { ipv4: '10.1.80.1/24' });
+  const hp = new Haproxy(app, 'Haproxy', { target: host });
+  const fast = { interval: Duration.millis(500), rise: 2, fall: 2 };
+  // The default check, as the README writes it (only faster): HealthCheck.http('/healthz').
+  const app1 = hp.addBackend('be_app', { healthCheck: HealthCheck.http('/healthz', fast) });
+  app1.addServer('app1', { address: SV, port: 8081 });
+  app1.addServer('app2', { address: SV, port: 8082 });
+  const def = hp.addBackend('be_default', { healthCheck: HealthCheck.http('/healthz', fast) });
+  def.addServer('d1', { address: SV, port: 8083 });
+  const body = hp.addBackend('be_body', { healthCheck: HealthCheck.http('/healthz', { ...fast, expect: HttpCheckExpect.bodyContains('"status":"ok"') }) });
+  body.addServer('b1', { address: SV, port: 8083 });
+  const agent = hp.addBackend('be_agent', { healthCheck: HealthCheck.http('/healthz', { ...fast, agent: { port: 9999, interval: Duration.millis(500), send: 'be_agent $x' } }) });
+  agent.addServer('a1', { address: SV, port: 8083, weight: 100 });
+  const imap = hp.addBackend('be_imap', { healthCheck: HealthCheck.imap(fast) });
+  imap.addServer('i1', { address: SV, port: 1143 });
+  const redis = hp.addBackend('be_redis', { healthCheck: HealthCheck.redis(fast) });
+  redis.addServer('r1', { address: SV, port: 6379 });
+  const smtp = hp.addBackend('be_smtp', { healthCheck: HealthCheck.smtp({ ...fast, domain: 'lb.example.net' }) });
+  smtp.addServer('m1', { address: SV, port: 2525 });
+  const fe = hp.addFrontend('fe', { addresses: ['10.1.80.1'], defaultBackend: def });
+  fe.addRoute({ domains: ['app.example.net'], backend: app1 });
+  fe.addRoute({ domains: ['body.example.net'], backend: body });
+  fe.addRoute({ domains: ['agent.example.net'], backend: agent });
+  for (const [d, be] of [['imap.example.net', imap], ['redis.example.net', redis], ['smtp.example.net', smtp]] as const) fe.addRoute({ domains: [d], backend: be });
+  return app;
+}
+
+describe.skipIf(skipLive)('live: health checks against real HAProxy, in network namespaces', () => {
+  const suffix = `${process.pid}`;
+  const NS = { lb: `cdkbsd-hclb-${suffix}`, servers: `cdkbsd-hcsv-${suffix}` };
+  const procs = new Map<string, ChildProcess>();
+  const logs = new Map<string, string>();
+  let work = '';
+  let staged: StagedHaproxyConfig | undefined;
+  let haproxyLog = '';
+
+  const run = (args: string[]) => {
+    const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  };
+
+  async function startFake(key: string, role: string, port: number, extra: string[] = []): Promise<void> {
+    const p = spawn('ip', ['netns', 'exec', NS.servers, process.execPath, path.join(work, 'fake.js'), role, SV, String(port), key, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.set(key, p);
+    logs.set(key, logs.get(key) ?? '');
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${key} did not start`)), 10_000);
+      p.stdout!.on('data', (d) => {
+        logs.set(key, logs.get(key)! + String(d));
+        if (String(d).includes('listening')) { clearTimeout(t); resolve(); }
+      });
+      p.on('exit', (code) => { clearTimeout(t); reject(new Error(`${key} exited ${code}`)); });
+    });
+  }
+
+  async function stopFake(key: string): Promise<void> {
+    const p = procs.get(key)!;
+    p.removeAllListeners('exit');
+    const exited = new Promise((r) => p.once('exit', r));
+    process.kill(p.pid!, 'SIGKILL');
+    await exited;
+    procs.delete(key);
+  }
+
+  /** What the fake server `key` logged (its JSON lines). */
+  function received(key: string): Array<Record<string, string | null>> {
+    return (logs.get(key) ?? '').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  }
+
+  function raw(port: number, data: string): string {
+    const r = spawnSync('ip', ['netns', 'exec', NS.servers, process.execPath, path.join(work, 'raw.js'), SV, String(port), JSON.stringify(data)], { encoding: 'utf8', timeout: 20_000 });
+    return r.stdout;
+  }
+
+  function admin(cmd: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const s = net.createConnection(path.join(staged!.directory, 'haproxy.sock'));
+      let out = '';
+      s.on('connect', () => s.write(`${cmd}\n`));
+      s.on('data', (d) => { out += d; });
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+  }
+
+  /** `backend/server` → its status, check status, weight and agent status, from `show stat`. */
+  async function servers(): Promise<Record<string, { status: string; check: string; weight: string; agent: string }>> {
+    const lines = (await admin('show stat')).trim().split('\n');
+    const head = lines[0].replace(/^# /, '').split(',');
+    const col = (k: string) => head.indexOf(k);
+    const out: Record<string, { status: string; check: string; weight: string; agent: string }> = {};
+    for (const l of lines.slice(1)) {
+      const f = l.split(',');
+      if (f[col('svname')] === 'FRONTEND' || f[col('svname')] === 'BACKEND') continue;
+      out[`${f[col('pxname')]}/${f[col('svname')]}`] = {
+        status: f[col('status')], check: f[col('check_status')].replace(/^\* /, ''), weight: f[col('weight')], agent: f[col('agent_status')].replace(/^\* /, ''),
+      };
+    }
+    return out;
+  }
+
+  async function waitFor(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await cond()) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what}\nshow stat: ${JSON.stringify(await servers().catch(() => ({})))}\nhaproxy output:\n${haproxyLog}`);
+  }
+
+  function teardown(): void {
+    for (const p of procs.values()) {
+      if (p.exitCode === null && p.pid) {
+        try { process.kill(p.pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
+    }
+    procs.clear();
+    for (const ns of Object.values(NS)) spawnSync('ip', ['netns', 'del', ns]);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (staged) fs.rmSync(staged.directory, { recursive: true, force: true });
+  }
+
+  beforeAll(async () => {
+    try {
+      work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-hc-live-'));
+      fs.writeFileSync(path.join(work, 'fake.js'), FAKE_JS);
+      fs.writeFileSync(path.join(work, 'raw.js'), RAW_JS);
+      staged = HaproxyCheck.stage(Testing.synth(liveApp()).file(HOST, CONF), { forRun: true });
+      for (const ns of Object.values(NS)) {
+        run(['ip', 'netns', 'add', ns]);
+        run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+      }
+      run(['ip', '-n', NS.lb, 'link', 'add', 'h0', 'type', 'veth', 'peer', 'name', 'h1', 'netns', NS.servers]);
+      run(['ip', '-n', NS.lb, 'addr', 'add', '10.1.80.1/24', 'dev', 'h0']);
+      run(['ip', '-n', NS.servers, 'addr', 'add', `${SV}/24`, 'dev', 'h1']);
+      run(['ip', '-n', NS.lb, 'link', 'set', 'h0', 'up']);
+      run(['ip', '-n', NS.servers, 'link', 'set', 'h1', 'up']);
+      await startFake('app1', 'http', 8081);
+      await startFake('app2', 'http', 8082);
+      await startFake('d1', 'http', 8083);
+      await startFake('agent', 'agent', 9999, ['50%']);
+      await startFake('imap', 'imap', 1143);
+      await startFake('redis', 'redis', 6379);
+      await startFake('smtp', 'smtp', 2525);
+      const hp = spawn('ip', ['netns', 'exec', NS.lb, 'haproxy', '-f', staged.configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+      procs.set('haproxy', hp);
+      hp.stdout!.on('data', (d) => { haproxyLog += d; });
+      hp.stderr!.on('data', (d) => { haproxyLog += d; });
+      await waitFor('the admin socket', async () => fs.existsSync(path.join(staged!.directory, 'haproxy.sock')) && hp.exitCode === null, 10_000);
+    } catch (e) {
+      teardown();
+      throw e;
+    }
+  }, 60_000);
+
+  afterAll(() => {
+    teardown();
+    const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    for (const ns of Object.values(NS)) expect(list).not.toContain(ns);
+  });
+
+  test('the fake HTTP server is as strict as nginx: HTTP/1.1 without Host gets 400; HTTP/1.0 without Host and HTTP/1.1 with Host get 200', () => {
+    expect(raw(8083, 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw(8083, 'GET /healthz HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+    expect(raw(8083, 'GET /healthz HTTP/1.1\r\nHost: app.example.net\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  test('every server passes its check (L7OK, UP): the default HTTP check, HTTP/1.0 without a route domain, a body text, IMAP, Redis, SMTP', async () => {
+    const want = ['be_app/app1', 'be_app/app2', 'be_default/d1', 'be_body/b1', 'be_agent/a1', 'be_imap/i1', 'be_redis/r1', 'be_smtp/m1'];
+    // Servers start UP in HAProxy: only a passed check (L7OK) proves the check works.
+    await waitFor('every check L7OK', async () => {
+      const s = await servers();
+      return want.every((k) => s[k]?.check === 'L7OK' && s[k]?.status === 'UP');
+    }, 20_000);
+    // What the servers saw: HTTP/1.1 with the route's domain as Host; HTTP/1.0 without Host
+    // for the default backend (which has no domain); the protocol lines with real CR LF.
+    const appChecks = received('app1').filter((r) => r.url === '/healthz');
+    expect(appChecks.length).toBeGreaterThan(0);
+    expect(new Set(appChecks.map((r) => `${r.method} ${r.version} ${r.host}`))).toEqual(new Set(['GET 1.1 app.example.net']));
+    const d1 = new Set(received('d1').filter((r) => r.url === '/healthz').map((r) => `${r.version} ${r.host}`));
+    expect(d1).toContain('1.0 null');
+    expect(d1).toContain('1.1 body.example.net');
+    expect(received('imap').map((r) => r.line)).toContain('a1 LOGOUT');
+    expect(new Set(received('redis').map((r) => r.line))).toEqual(new Set(['PING', 'QUIT']));
+    expect(new Set(received('smtp').map((r) => r.line))).toEqual(new Set(['EHLO lb.example.net', 'QUIT']));
+  }, 30_000);
+
+  test('the agent check sends its line and applies the answer (50% of weight 100)', async () => {
+    await waitFor('agent weight 50', async () => (await servers())['be_agent/a1']?.weight === '50', 20_000);
+    expect(new Set(received('agent').map((r) => r.line))).toEqual(new Set(['be_agent $x']));
+  }, 30_000);
+
+  test('a server taken down is marked DOWN, and UP again once it is back', async () => {
+    await waitFor('app2 UP', async () => (await servers())['be_app/app2']?.status === 'UP', 20_000);
+    await stopFake('app2');
+    await waitFor('app2 DOWN', async () => (await servers())['be_app/app2']?.status.startsWith('DOWN'), 20_000);
+    const down = (await servers())['be_app/app2'];
+    expect(down.check).toBe('L4CON'); // connection refused
+    expect((await servers())['be_app/app1']).toMatchObject({ status: 'UP', check: 'L7OK' });
+    await startFake('app2', 'http', 8082);
+    await waitFor('app2 UP again', async () => {
+      const s = (await servers())['be_app/app2'];
+      return s?.status === 'UP' && s.check === 'L7OK';
+    }, 20_000);
+  }, 60_000);
 });
