@@ -45,48 +45,68 @@ interface ValidationState {
   readonly copy: symbol;
   readonly recorded: ValidationIssue[];
   readonly checks: IssueValidation[];
-  /** Where the construct was created (a captured stack, formatted only when an issue needs it). */
-  readonly site: { stack?: string };
+  /** Where the construct was created in the user's code. */
+  readonly site: Site;
 }
 
 /** lib/: frames inside the library are never the user's line. */
 const LIB_DIR = path.resolve(__dirname, '..');
 
-/** Captures the stack of the construct's creation; V8 formats it only if `.stack` is read. */
-function captureSite(): { stack?: string } {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 25;
-  Error.captureStackTrace(holder, captureSite);
-  Error.stackTraceLimit = limit;
-  return holder;
+/** The user's frame of a construct's creation, as `file:line:col`. */
+interface Site {
+  readonly formatted?: string;
 }
 
+const NO_SITE: Site = {};
+
 /**
- * The first frame of a stack outside cdkbsd, node's internals and node_modules: the user's line
- * that created the construct, as `file:line:col` (relative to the working directory).
+ * The first frame of the current stack outside cdkbsd, node's internals and node_modules: the
+ * user's line that created the construct. The stack is formatted by whatever maps this
+ * process's sources (node's source maps under tsx, vitest's own), and only the one line is kept.
  */
-function userFrame(stack: string | undefined): string | undefined {
-  if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
+function captureSite(): Site {
+  const limit = Error.stackTraceLimit;
+  const holder: { stack?: string } = {};
+  try {
+    Error.stackTraceLimit = 12;
+    Error.captureStackTrace(holder, captureSite);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
     const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!m) continue;
-    const file = m[1].replace(/^file:\/\//, '');
+    const file = m[1].startsWith('file://') ? m[1].slice(7) : m[1];
     if (file.startsWith('node:') || !path.isAbsolute(file) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     if (file.startsWith(LIB_DIR + path.sep)) continue;
     const rel = path.relative(process.cwd(), file);
-    return `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}`;
+    return { formatted: `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}` };
   }
-  return undefined;
+  return NO_SITE;
+}
+
+/**
+ * Source locations are recorded for the first SITE_BUDGET constructs of an app: formatting a
+ * stack costs about 15 µs, which a hand-written app never notices and a generated fleet of
+ * 100,000 constructs would (there a loop built them all, and the construct path tells them apart).
+ */
+const SITE_BUDGET = 2000;
+const SITES_USED = Symbol.for('cdkbsd.sitesUsed');
+
+function siteBudget(scope: IConstruct): boolean {
+  const root = scope.node.root as any;
+  const used: number = root[SITES_USED] ?? 0;
+  if (used >= SITE_BUDGET) return false;
+  if (used === 0) Object.defineProperty(root, SITES_USED, { value: 1, writable: true, enumerable: false });
+  else root[SITES_USED] = used + 1;
+  return true;
 }
 
 /** @internal Where `scope` was created in the user's code (`file:line:col`), if known. */
 export function sourceOf(scope: IConstruct): string | undefined {
   const st = (scope as any)[STATE] as ValidationState | undefined;
   if (!st) return undefined;
-  const site = st.site as { stack?: string; formatted?: string | null };
-  if (site.formatted === undefined) site.formatted = userFrame(site.stack) ?? null;
-  return site.formatted ?? undefined;
+  return st.site.formatted;
 }
 
 /**
@@ -114,7 +134,7 @@ class IssueValidation implements IValidation {
 function stateOf(scope: IConstruct): ValidationState {
   let st = (scope as any)[STATE] as ValidationState | undefined;
   if (st === undefined) {
-    st = { copy: COPY, recorded: [], checks: [], site: captureSite() };
+    st = { copy: COPY, recorded: [], checks: [], site: siteBudget(scope) ? captureSite() : NO_SITE };
     Object.defineProperty(scope, STATE, { value: st, enumerable: false });
   }
   return st;

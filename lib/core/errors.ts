@@ -29,8 +29,9 @@ export interface ValidationIssue {
   /** Error or warning. */
   readonly severity: Severity;
   /**
-   * Where the construct at fault was created in the app's code, as `file:line:col`.
-   * @default - unknown (the construct was created outside the app's files, or by cdkbsd itself)
+   * Where the construct at fault was created in the app's code, as `file:line:col` (recorded for
+   * the first 2,000 constructs of an app).
+   * @default - unknown (created outside the app's files, by cdkbsd itself, or beyond the first 2,000)
    */
   readonly source?: string;
 }

@@ -167,3 +167,31 @@ describe('one mistake, one error', () => {
     expect(errors[0]).toMatch(/^\[Carp\/V\] VIP address in ipv4/);
   });
 });
+
+describe('where a construct was created', () => {
+  test('an error names the file, line and column of the user code that created the construct', () => {
+    const app = new App();
+    const line = Number(new Error().stack!.split('\n')[1].match(/:(\d+):\d+\)?$/)![1]) + 1;
+    new FreeBsdHost(app, 'Bad', { hostname: 'not a hostname' });
+    const issue = validateTree(app).find((i) => i.path === 'Bad')!;
+    expect(issue.source).toBe(`test/core/pipeline.test.ts:${line}:5`);
+    expect(errorsOf(() => Testing.synth(app))[0]).toBeDefined();
+    try {
+      Testing.synth(app);
+    } catch (e: any) {
+      expect(e.message).toContain(` at test/core/pipeline.test.ts:${line}:5`);
+    }
+  });
+
+  test('a tree-wide check reports where the construct it concerns was created (a VIP made by cluster.addVip)', () => {
+    const app = new App();
+    const a = host(app, 'A', 11);
+    const b = host(app, 'B', 12);
+    const c = new CarpCluster(app, 'Carp', { members: [a, b], interfaceName: 'vtnet0', password: Secret.fromLiteral('K7q2Lm9Xv4Rt8Wn3Zp') });
+    const line = Number(new Error().stack!.split('\n')[1].match(/:(\d+):\d+\)?$/)![1]) - 1;
+    c.addVip('V', { vhid: 1, ipv4: ['198.51.100.7'] });
+    const issue = validateTree(app).find((i) => i.message.includes('lies in no prefix'))!;
+    // The check belongs to the cluster: its location is the cluster's creation.
+    expect(issue.source).toBe(`test/core/pipeline.test.ts:${line}:15`);
+  });
+});
