@@ -68,10 +68,16 @@ export interface FirewallOpening {
   readonly protocol: OpeningProtocol;
   /** Destination ports, sorted and unique (empty for carp and pfsync). */
   readonly ports: number[];
-  /** Destination addresses (canonical); empty: the host itself (`self`) on `interfaceName`, or any. */
+  /**
+   * Destination addresses (canonical). Empty, or an unspecified address (`0.0.0.0`, `::`, a
+   * bind on every address): the host itself (pf `self`), on `interfaceName` when given. PF
+   * renders each address on the interface it lives on (own address, CARP VIP, on-link prefix).
+   */
   readonly to: string[];
   /** Allowed source prefixes (canonical); empty: any source. */
   readonly from: string[];
+  /** Sources refused although `from` allows them (a deny list); rendered as a block rule after the pass. */
+  readonly exceptFrom?: string[];
   /** Only the firewall's management allow-list may use it (stats page, metrics). */
   readonly fromManagement?: boolean;
   /** The interface the traffic arrives on, when the service knows it. */

@@ -21,12 +21,16 @@ export interface PfMacroModel extends Commented {
   readonly value: string;
 }
 
-/** `table <name> [persist] [const] { addresses }`. */
+/** `table <name> [persist] [const] [counters] [file "…"] [{ addresses }]`. */
 export interface PfTableModel extends Commented {
   readonly name: string;
   readonly persist: boolean;
   readonly const: boolean;
-  /** Canonical addresses or prefixes, in the author's order. */
+  /** Omitted: false. */
+  readonly counters?: boolean;
+  /** `file "path"`. Omitted: none. */
+  readonly file?: string;
+  /** Canonical addresses or prefixes, in the author's order. Empty: no `{ }` (a reload keeps what pf added). */
   readonly addresses: string[];
 }
 
@@ -40,9 +44,35 @@ export interface PfScrubModel extends Commented {
   readonly text: string;
 }
 
-/** A queueing or translation line (`altq …`, `nat …`, `rdr …`), written as given. */
+/** A queueing line (`altq …`), written as given. */
 export interface PfLineModel extends Commented {
   readonly text: string;
+}
+
+/**
+ * A translation rule (FreeBSD 14 syntax): `nat|rdr|binat [pass] [log] on <if> [af] [proto …]
+ * from … [port …] to … [port …] -> <target> [port …] [options]`.
+ */
+export interface PfTranslationModel extends Commented {
+  readonly kind: 'nat' | 'rdr' | 'binat';
+  readonly pass: boolean;
+  readonly log: boolean;
+  /** Interface specs as written (`$ext_if`). */
+  readonly interfaces: string[];
+  readonly af?: 'inet' | 'inet6';
+  readonly protocols: string[];
+  /** Empty: any. */
+  readonly from: string[];
+  readonly fromPorts: PfPortModel[];
+  /** Empty: any. */
+  readonly to: string[];
+  readonly toPorts: PfPortModel[];
+  /** The address after `->` (`192.0.2.5`, `($ext_if)`). */
+  readonly target: string;
+  /** The port after the target (`8080`, `1000:*`). Omitted: none. */
+  readonly targetPort?: string;
+  /** Pool options after the target (`static-port`). */
+  readonly options: string[];
 }
 
 /** A port operand: a single port, or an inclusive range `from:to`. */
@@ -59,9 +89,9 @@ export interface PfStateModel {
   readonly options: string[];
 }
 
-/** One filter rule. */
+/** One filter rule (`antispoof` renders `antispoof [log] [quick] for <interfaces>`). */
 export interface PfRuleModel extends Commented {
-  readonly action: 'pass' | 'block';
+  readonly action: 'pass' | 'block' | 'antispoof';
   /** Omitted: both directions. */
   readonly direction?: 'in' | 'out';
   readonly log: boolean;
@@ -94,6 +124,6 @@ export interface PfConfModel {
   readonly options: PfOptionModel[];
   readonly normalization: PfScrubModel[];
   readonly queueing: PfLineModel[];
-  readonly translation: PfLineModel[];
+  readonly translation: PfTranslationModel[];
   readonly filter: PfRuleModel[];
 }

@@ -6,6 +6,7 @@ import { PfPortModel, PfRuleModel } from './model';
 import { ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
 import { lookupService } from './services';
 import { Icmp6Type, IcmpType, PfAction, PfDirection, PfProtocol } from './types';
+import type { PfTable } from './pf-table';
 import { AddressKind, PfAddress, PfPort, PfState, StateKind } from './values';
 
 /**
@@ -134,10 +135,16 @@ export class PfRule extends Construct {
     return undefined;
   }
 
-  /** @internal Whether the rule passes inbound TCP to `port` (for the lockout check). */
-  public _passesInTcpPort(port: number): boolean {
+  /**
+   * @internal Whether the rule passes inbound TCP to `port` (for the lockout check); with
+   * `interfaceName` / `family`, only if it applies there (no interface or that one; no family or
+   * that one).
+   */
+  public _passesInTcpPort(port: number, interfaceName?: string, family?: AddressFamily): boolean {
     const p = this.props;
     if (p.action !== PfAction.PASS || p.direction === PfDirection.OUT) return false;
+    if (interfaceName !== undefined && p.interfaceName !== undefined && p.interfaceName !== interfaceName) return false;
+    if (family !== undefined && this._family !== undefined && this._family !== family) return false;
     const protos = p.protocols ?? [];
     if (protos.length > 0 && !protos.includes(PfProtocol.TCP)) return false;
     const ports = p.toPorts ?? [];
@@ -156,6 +163,21 @@ export class PfRule extends Construct {
     return types.length === 0 ? ['*'] : [...types];
   }
 
+  /** @internal Every interface the rule names (`on`, and `interfaceAddress` operands). */
+  public get _interfaces(): string[] {
+    const p = this.props;
+    const named = [...(p.from ?? []), ...(p.to ?? [])].filter((a) => a instanceof PfAddress && a._interface !== undefined).map((a) => a._interface!);
+    return [...new Set([...(p.interfaceName !== undefined ? [p.interfaceName] : []), ...named])];
+  }
+
+  /** @internal The tables the rule uses (as addresses and as overload table). */
+  public get _tables(): PfTable[] {
+    const p = this.props;
+    const used = [...(p.from ?? []), ...(p.to ?? [])].filter((a) => a instanceof PfAddress && a._table !== undefined).map((a) => a._table!);
+    const ov = p.state instanceof PfState ? p.state._overloadTable : undefined;
+    return [...new Set([...used, ...(ov ? [ov] : [])])];
+  }
+
   /** @internal The rule as the renderer's model. */
   public _toModel(ctx: RuleRenderContext): PfRuleModel {
     const p = this.props;
@@ -165,6 +187,8 @@ export class PfRule extends Construct {
       for (const a of list ?? []) {
         if (a._kind === AddressKind.VIP && a._vip && fam) {
           out.push(...a._vip.addresses.filter((x) => x.family === fam).map((x) => x.text));
+        } else if (a._kind === AddressKind.INTERFACE && a._interface) {
+          out.push(`(${ctx.spellInterface(a._interface)})`);
         } else {
           out.push(...a._render());
         }
@@ -210,8 +234,10 @@ export class PfRule extends Construct {
     this.checkPorts('fromPorts', p.fromPorts ?? [], protos);
     this.checkPorts('toPorts', p.toPorts ?? [], protos);
     this.checkIcmp();
-    if (p.state) {
-      if (p.state._problem) err(`State: ${p.state._problem.message}`, p.state._problem.value ?? '', p.state._problem.allowed ?? '');
+    if (p.state !== undefined && !(p.state instanceof PfState)) {
+      err('Rule state is not a PfState', String(p.state), 'PfState.keep(), modulate(), synproxy(), none()');
+    } else if (p.state) {
+      for (const x of p.state._problems) err(`State: ${x.message}`, x.value ?? '', x.allowed ?? '');
       if (p.action === PfAction.BLOCK) err('A block rule cannot keep state', String(p.state._kind), 'no state option on block rules');
       if (p.state._kind === StateKind.SYNPROXY && !(protos.length === 1 && protos[0] === PfProtocol.TCP)) {
         err('synproxy state needs a TCP-only rule', protos.join(', ') || 'any protocol', 'protocols: [PfProtocol.TCP]');
@@ -232,7 +258,7 @@ export class PfRule extends Construct {
     const fam = this._family;
     for (const a of list) {
       if (!(a instanceof PfAddress)) {
-        Diagnostics.error(this, `Rule ${what} holds something that is not a PfAddress`, { value: String(a), allowed: 'PfAddress.any(), prefix(), table(), self(), vip()' });
+        Diagnostics.error(this, `Rule ${what} holds something that is not a PfAddress`, { value: String(a), allowed: 'PfAddress.any(), prefix(), table(), self(), vip(), interfaceAddress()' });
         continue;
       }
       if (a._problem) {
@@ -250,7 +276,7 @@ export class PfRule extends Construct {
         });
       }
     }
-    if (list.length > 1 && list.some((a) => a._kind === AddressKind.ANY)) {
+    if (list.length > 1 && list.some((a) => a instanceof PfAddress && a._kind === AddressKind.ANY)) {
       Diagnostics.error(this, `Rule ${what} mixes any with other addresses`, { value: list.map(String).join(', '), allowed: 'PfAddress.any() alone, or specific addresses' });
     }
   }

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { HostContribution, KeySetting, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FileTarget, FreeBsdHost, ITargetHosts } from '../core/host';
@@ -6,119 +6,32 @@ import type { HostPlan } from '../core/plan';
 import { generatedHeader } from '../core/private/header';
 import { AddressFamily, IpAddress, IpPrefix } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
-import { PfConfModel, PfMacroModel, PfRuleModel } from './model';
+import { PfConfModel, PfRuleModel } from './model';
 import { PfRule, PfRuleProps } from './pf-rule';
 import { PfTable, PfTableProps } from './pf-table';
-import { DEFAULT_ICMP6_TYPES, DEFAULT_ICMP_TYPES, ICMP6_ND_TYPES, ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
+import { PfBinatProps, PfNatProps, PfRdrProps, PfTranslation, TranslationKind } from './pf-translation';
+import { buildModel, RulesetSpec } from './private/build';
+import { ICMP6_TYPE_NAMES, ICMP_TYPE_NAMES } from './private/icmp';
+import { ManagementEntry } from './private/management';
+import { OpeningRule } from './private/openings';
+import { checkItem, checkPlans, checkTree } from './private/ruleset-checks';
 import { renderPfConf } from './render';
-import { Icmp6Type, IcmpType, PfBlockPolicy } from './types';
-
-/**
- * Properties of a PF ruleset.
- */
-export interface PfRulesetProps {
-  /** The hosts that get this /etc/pf.conf: one host, or every member of a cluster. */
-  readonly target: ITargetHosts;
-  /** The external interface (`vnet0`, `vtnet0` …), written as a macro; it must exist on every target host. */
-  readonly externalInterface: string;
-  /**
-   * The name of the external interface's macro.
-   * @default 'ext_if'
-   */
-  readonly externalInterfaceMacro?: string;
-  /**
-   * What block rules do (`set block-policy`).
-   * @default PfBlockPolicy.DROP
-   */
-  readonly blockPolicy?: PfBlockPolicy;
-  /**
-   * Interfaces (or interface groups) pf does not filter (`set skip on …`).
-   * @default ['lo'] - the loopback group
-   */
-  readonly skipInterfaces?: string[];
-  /**
-   * Whether to normalise incoming packets (`scrub in all`, which reassembles fragments).
-   * @default true
-   */
-  readonly scrub?: boolean;
-  /**
-   * Whether the default policy blocks everything inbound (`block in all`) before the pass rules.
-   * @default true
-   */
-  readonly defaultBlockIn?: boolean;
-  /**
-   * Whether the default block rule logs (`block in log all`); turns on `pflog_enable`.
-   * @default true
-   */
-  readonly logBlocked?: boolean;
-  /**
-   * Whether everything outbound passes (`pass out all`, keeping state for the replies).
-   * @default true
-   */
-  readonly passOut?: boolean;
-  /**
-   * Prefixes (or single addresses) allowed to reach SSH on the external interface; both
-   * families may be mixed. Rendered as one pass rule.
-   * @default - no SSH rule (a warning says the default block locks you out, unless a rule of
-   *   your own passes the SSH port)
-   */
-  readonly sshFrom?: string[];
-  /**
-   * The SSH port.
-   * @default 22
-   */
-  readonly sshPort?: number;
-  /**
-   * Whether to pass the ICMP (IPv4) types of `icmpTypes` in, on hosts with an IPv4 address.
-   * @default true
-   */
-  readonly allowIcmp?: boolean;
-  /**
-   * The ICMP types passed in, as the `icmp_types` macro.
-   * @default [ECHOREQ, UNREACH, TIMEX, PARAMPROB]
-   */
-  readonly icmpTypes?: IcmpType[];
-  /**
-   * Whether to pass the ICMPv6 types of `icmp6Types` in, on hosts with IPv6. IPv6 does not work
-   * without neighbour discovery: turning this off without a rule of your own that passes it is
-   * an error.
-   * @default true
-   */
-  readonly allowIcmp6?: boolean;
-  /**
-   * The ICMPv6 types passed in, as the `icmp6_types` macro.
-   * @default [UNREACH, TOOBIG, TIMEX, PARAMPROB, ECHOREQ, NEIGHBRSOL, NEIGHBRADV, ROUTERSOL, ROUTERADV]
-   */
-  readonly icmp6Types?: Icmp6Type[];
-  /**
-   * Whether to pass CARP (`proto carp`, in and out, quick, no-sync) for every CARP cluster the
-   * host is a member of, and pfsync on the interface a cluster syncs on (`CarpCluster` `pfsync`).
-   * @default true
-   */
-  readonly allowCarp?: boolean;
-  /**
-   * Whether to pass what services on the hosts need: every opening other constructs contribute
-   * (HAProxy frontends' bind addresses and ports, the stats page, HAProxy peers …).
-   * @default true
-   */
-  readonly allowServices?: boolean;
-  /**
-   * The name of the macro for the interface pfsync runs on (when a cluster of the host syncs).
-   * @default 'sync_if'
-   */
-  readonly pfsyncInterfaceMacro?: string;
-}
+import { PfManagementAccess, PfOpeningOverride, PfRulesetProps } from './ruleset-props';
+import { timeoutWords } from './timeouts';
+import { PfBlockPolicy, PfStatePolicy } from './types';
 
 const MACRO_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PF_RESERVED = new Set(['all', 'any', 'in', 'out', 'on', 'from', 'to', 'port', 'proto', 'pass', 'block', 'quick', 'log', 'set', 'table', 'scrub', 'nat', 'rdr', 'binat', 'inet', 'inet6', 'self', 'keep', 'state', 'label', 'tag', 'flags', 'user', 'group']);
+const LIMIT_KEYS = ['states', 'srcNodes', 'frags', 'tableEntries'];
 
 /**
  * A PF firewall: renders `/etc/pf.conf` on every target host and turns pf (and pflog, when a
- * rule logs) on in rc.conf. The file holds, in pfctl's order: the macros (external interface,
- * ICMP types), the tables, the options, normalization, then the filter rules — the default policy,
- * the rules other constructs imply (CARP, HAProxy frontends, ICMP/ICMPv6, SSH allow-list,
- * pfsync), each with a comment naming the construct that implied it, and the user's rules in the
- * order they were added.
+ * rule logs) on in rc.conf. The file holds, in the order pf.conf(5) requires: the macros, the
+ * tables, the options, normalization, translation (nat, rdr, binat), then the filter rules — the
+ * default policy, the rules other constructs imply (CARP, pfsync, ICMP/ICMPv6, the SSH
+ * allow-lists, each service's opening on the interface where its addresses live), each with a
+ * comment naming the construct that implied it, and the user's rules in the order added. A
+ * ruleset with translation rules makes its hosts route (`gateway_enable`, `ipv6_gateway_enable`).
  */
 export class PfRuleset extends Construct {
   /** The hosts that get this ruleset. */
@@ -130,22 +43,24 @@ export class PfRuleset extends Construct {
   private readonly syncMacro: string;
   private readonly tableList: PfTable[] = [];
   private readonly ruleList: PfRule[] = [];
-  private readonly sshPrefixes: IpPrefix[] = [];
+  private readonly translationList: PfTranslation[] = [];
+  private readonly managementList: ManagementEntry[] = [];
+  private readonly openingList: OpeningRule[] = [];
 
   constructor(scope: Construct, id: string, props: PfRulesetProps) {
     super(scope, id);
-    this.props = props;
-    this.target = props.target;
-    this.externalInterface = props.externalInterface;
-    this.extMacro = props.externalInterfaceMacro ?? 'ext_if';
-    this.syncMacro = props.pfsyncInterfaceMacro ?? 'sync_if';
+    this.props = props ?? ({} as PfRulesetProps);
+    this.target = this.props.target;
+    this.externalInterface = this.props.externalInterface;
+    this.extMacro = this.props.externalInterfaceMacro ?? 'ext_if';
+    this.syncMacro = this.props.pfsyncInterfaceMacro ?? 'sync_if';
     this.checkProps();
-    Diagnostics.addValidation(this, (r) => this.validateTree(r));
+    Diagnostics.addValidation(this, (r) => checkTree(this._spec(), this.hosts, r));
   }
 
   /** The hosts that get this ruleset (the target's hosts). */
   public get hosts(): FreeBsdHost[] {
-    return this.target && typeof this.target === 'object' ? this.target.targetHosts : [];
+    return this.target && typeof this.target === 'object' && Array.isArray(this.target.targetHosts) ? this.target.targetHosts : [];
   }
 
   /** The tables, in the order added. */
@@ -158,12 +73,17 @@ export class PfRuleset extends Construct {
     return [...this.ruleList];
   }
 
+  /** The translation rules (nat, rdr, binat), in the order added. */
+  public get translations(): PfTranslation[] {
+    return [...this.translationList];
+  }
+
   /**
-   * Adds a table (`table <id> { … }`); refer to it in rules with `PfAddress.table(table)`.
+   * Adds a table (`table <id> …`); refer to it in rules with `PfAddress.table(table)`.
    * @param id the table name in pf.conf
    */
-  public addTable(id: string, props: PfTableProps): PfTable {
-    const t = new PfTable(this, id, props);
+  public addTable(id: string, props: PfTableProps = {}): PfTable {
+    const t = new PfTable(this, id, props ?? {});
     this.tableList.push(t);
     return t;
   }
@@ -176,19 +96,87 @@ export class PfRuleset extends Construct {
   public addRule(id: string, props: PfRuleProps): PfRule {
     const r = new PfRule(this, id, props);
     this.ruleList.push(r);
-    Diagnostics.addValidation(r, (report) => this.validateRule(r, report));
+    Diagnostics.addValidation(r, (report) => checkItem(this, this._spec(), this.hosts, r, report));
     return r;
+  }
+
+  /**
+   * Adds outbound NAT (`nat on <if> from … -> <address>`); the host then routes
+   * (`gateway_enable` / `ipv6_gateway_enable`).
+   * @param id the rule's construct id
+   */
+  public addNat(id: string, props: PfNatProps): PfTranslation {
+    return this.addTranslation(id, 'nat', props);
+  }
+
+  /**
+   * Adds a redirection (`rdr on <if> … -> <address> port …`), e.g. a port range to an internal
+   * server; the host then routes unless the target is one of its own addresses.
+   * @param id the rule's construct id
+   */
+  public addRdr(id: string, props: PfRdrProps): PfTranslation {
+    return this.addTranslation(id, 'rdr', props);
+  }
+
+  /**
+   * Adds a 1:1 mapping (`binat on <if> from <internal> -> <external>`); the host then routes.
+   * @param id the rule's construct id
+   */
+  public addBinat(id: string, props: PfBinatProps): PfTranslation {
+    return this.addTranslation(id, 'binat', props);
+  }
+
+  /**
+   * Renders the openings of `owner` (and of the constructs under it: a `Haproxy` covers its
+   * frontends) otherwise than derived: other sources (narrower or wider) and/or other
+   * interfaces. The nearest construct with an override or omission wins.
+   * @param owner the construct that contributes the openings (a frontend, an HAProxy …)
+   */
+  public overrideOpening(owner: IConstruct, override: PfOpeningOverride): void {
+    if (!this.checkOwner(owner, 'overrideOpening')) return;
+    const o = override ?? {};
+    const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
+    let from: IpPrefix[] | undefined;
+    if (o.from !== undefined) {
+      if (!Array.isArray(o.from) || o.from.length === 0) {
+        err(`overrideOpening(${owner.node.path}) from is empty: nothing could pass`, JSON.stringify(o.from), 'at least one prefix, or omitOpening(owner)');
+      } else {
+        from = o.from.map((t) => Diagnostics.tryParse(this, `overrideOpening(${owner.node.path}) from`, () => IpPrefix.parse(t))).filter((x): x is IpPrefix => x !== undefined);
+      }
+    }
+    let interfaceNames: string[] | undefined;
+    if (o.interfaceNames !== undefined) {
+      const list = Array.isArray(o.interfaceNames) ? o.interfaceNames : [];
+      if (list.length === 0) err(`overrideOpening(${owner.node.path}) interfaceNames is empty`, JSON.stringify(o.interfaceNames), 'at least one interface name, or leave it out');
+      for (const n of list) if (typeof n !== 'string' || !INTERFACE_NAME.test(n)) err(`overrideOpening(${owner.node.path}) interfaceNames holds an invalid interface name`, String(n), INTERFACE_NAME_ALLOWED);
+      interfaceNames = list.length > 0 ? [...new Set(list)] : undefined;
+    }
+    if (from === undefined && interfaceNames === undefined && o.from === undefined && o.interfaceNames === undefined) {
+      err(`overrideOpening(${owner.node.path}) changes nothing`, '{}', 'from and/or interfaceNames');
+    }
+    this.openingList.push({ owner, omit: false, from, interfaceNames });
+  }
+
+  /**
+   * Renders no opening of `owner` (and of the constructs under it): the firewall blocks what
+   * that service needs unless a rule of your own passes it. `allowServices: false` does this
+   * for every service.
+   * @param owner the construct that contributes the openings
+   */
+  public omitOpening(owner: IConstruct): void {
+    if (!this.checkOwner(owner, 'omitOpening')) return;
+    this.openingList.push({ owner, omit: true });
   }
 
   /** Whether any rule of this ruleset logs (then pflog is enabled). */
   public get logs(): boolean {
     const defaultLogs = (this.props.defaultBlockIn ?? true) && (this.props.logBlocked ?? true);
-    return defaultLogs || this.ruleList.some((r) => r.logs);
+    return defaultLogs || this.ruleList.some((r) => r.logs) || this.translationList.some((t) => t.logs);
   }
 
   /**
    * @internal What every target host receives: /etc/pf.conf (rendered from the host's plan,
-   * openings included), `pf_enable`, and pflog when a rule logs.
+   * openings included), `pf_enable`, pflog when a rule logs, and forwarding when it translates.
    */
   public _contribute(): HostContribution[] {
     const header = generatedHeader(this.node.path);
@@ -198,6 +186,9 @@ export class PfRuleset extends Construct {
       const rcConf: KeySetting[] = [{ key: 'pf_enable', value: 'YES' }];
       const loaderConf: KeySetting[] = [];
       if (this.logs) rcConf.push({ key: 'pflog_enable', value: 'YES' });
+      const fams = this.routedFamilies(host);
+      if (fams.has(AddressFamily.IPV4)) rcConf.push({ key: 'gateway_enable', value: 'YES' });
+      if (fams.has(AddressFamily.IPV6)) rcConf.push({ key: 'ipv6_gateway_enable', value: 'YES' });
       if (host.vnetJail) {
         // A VNET jail cannot load modules: rc.d/pf and rc.d/pflog would fail and leave PF off.
         loaderConf.push({ key: 'pf_load', value: 'YES' });
@@ -216,101 +207,63 @@ export class PfRuleset extends Construct {
 
   /** @internal The model of one host's pf.conf, from its plan. */
   public _modelFor(plan: HostPlan, userRules = new Map<string, PfRuleModel[]>()): PfConfModel {
-    const p = this.props;
-    const path = this.node.path;
-    const macros: PfMacroModel[] = [{ name: this.extMacro, value: this.externalInterface }];
-    const carp = (p.allowCarp ?? true) ? plan.openings.filter((o) => o.protocol === 'carp') : [];
-    const pfsync = (p.allowCarp ?? true) ? plan.openings.filter((o) => o.protocol === 'pfsync') : [];
-    const syncIf = pfsync.find((o) => o.interfaceName !== undefined)?.interfaceName;
-    if (syncIf) macros.push({ name: this.syncMacro, value: syncIf });
-    const spell = (name: string) => (name === this.externalInterface ? `$${this.extMacro}` : syncIf && name === syncIf ? `$${this.syncMacro}` : name);
-    const rule = (r: Partial<PfRuleModel> & Pick<PfRuleModel, 'action' | 'comment'>): PfRuleModel => ({
-      log: false, quick: false, interfaces: [], protocols: [], from: [], fromPorts: [], to: [], toPorts: [], icmpTypes: [], icmp6Types: [], ...r,
-    });
-    const filter: PfRuleModel[] = [];
+    return buildModel(this._spec(), plan, userRules);
+  }
 
-    // Default policy.
-    if (p.defaultBlockIn ?? true) filter.push(rule({ action: 'block', direction: 'in', log: p.logBlocked ?? true, comment: `${path}: default policy` }));
-    if (p.passOut ?? true) filter.push(rule({ action: 'pass', direction: 'out', comment: `${path}: default policy` }));
+  /** @internal Checks that need the openings other constructs contribute. */
+  public _checkPlans(plans: PlanSet, report: IReporter): void {
+    checkPlans(this._spec(), this.hosts, plans, report);
+  }
 
-    // CARP and pfsync: in and out, quick, before anything else can block them.
-    for (const o of [...carp, ...pfsync]) {
-      filter.push(rule({
-        action: 'pass', quick: true, interfaces: o.interfaceName ? [spell(o.interfaceName)] : [], protocols: [o.protocol],
-        state: { kind: 'keep', options: ['no-sync'] }, comment: `${o.owner.node.path}: ${o.purpose}`,
-      }));
-    }
-
-    // ICMP and ICMPv6.
-    if ((p.allowIcmp ?? true) && plan.interfaces.some((i) => i.ipv4)) {
-      macros.push({ name: 'icmp_types', value: typeList(p.icmpTypes ?? DEFAULT_ICMP_TYPES) });
-      filter.push(rule({ action: 'pass', direction: 'in', af: 'inet', protocols: ['icmp'], icmpTypes: ['$icmp_types'], comment: `${path}: ping and ICMP errors` }));
-    }
-    if ((p.allowIcmp6 ?? true) && plan.hasIpv6) {
-      macros.push({ name: 'icmp6_types', value: typeList(p.icmp6Types ?? DEFAULT_ICMP6_TYPES) });
-      filter.push(rule({
-        action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['$icmp6_types'],
-        comment: `${plan.constructPath}: has IPv6, which needs neighbour and router discovery and toobig`,
-      }));
-      if (!(p.icmp6Types ?? DEFAULT_ICMP6_TYPES).some((t) => String(t) === 'listqry')) {
-        // Behind MLD-snooping switches a host that never answers MLD queries stops receiving
-        // multicast: CARP advertisements (ff02::12) and solicited-node neighbour discovery.
-        filter.push(rule({
-          action: 'pass', direction: 'in', af: 'inet6', protocols: ['icmp6'], icmp6Types: ['listqry'],
-          comment: `${plan.constructPath}: MLD queries, so IPv6 multicast (CARP, neighbour discovery) keeps flowing behind MLD-snooping switches`,
-        }));
-      }
-    }
-
-    // SSH allow-list.
-    if (this.sshPrefixes.length > 0) {
-      const fams = new Set(this.sshPrefixes.map((x) => x.family));
-      filter.push(rule({
-        action: 'pass', direction: 'in', interfaces: [`$${this.extMacro}`], af: fams.size === 1 ? [...fams][0] : undefined,
-        protocols: ['tcp'], from: this.sshPrefixes.map(prefixText), toPorts: [{ from: p.sshPort ?? 22 }],
-        comment: `${path}: SSH allow-list`,
-      }));
-    }
-
-    // What services on this host need.
-    if (p.allowServices ?? true) {
-      for (const o of plan.openings) {
-        if (o.protocol !== 'tcp' && o.protocol !== 'udp') continue;
-        // Management services (the stats page) only from the SSH allow-list prefixes of the
-        // destination's family (pfctl rejects a rule that expands to no valid pair); none: closed.
-        const mgmtFrom = o.fromManagement ? this.managementSourcesFor(o.to) : [];
-        if (o.fromManagement && mgmtFrom.length === 0) continue;
-        filter.push(rule({
-          action: 'pass', direction: 'in', protocols: [o.protocol], from: o.fromManagement ? mgmtFrom : o.from, to: o.to,
-          toPorts: o.ports.map((x) => ({ from: x })), comment: `${o.owner.node.path}: ${o.purpose}`,
-        }));
-      }
-    }
-
-    // The user's rules, in their order.
-    const spelling = syncIf ?? '';
-    let users = userRules.get(spelling);
-    if (!users) userRules.set(spelling, (users = this.ruleList.map((r) => r._toModel({ spellInterface: spell }))));
-    filter.push(...users);
-
-    const options = [{ text: `block-policy ${p.blockPolicy ?? PfBlockPolicy.DROP}` }];
-    const skip = p.skipInterfaces ?? ['lo'];
-    if (skip.length > 0) options.push({ text: `skip on ${skip.length === 1 ? skip[0] : `{ ${skip.join(', ')} }`}` });
+  /** @internal Everything the model and the checks read. */
+  public _spec(): RulesetSpec {
     return {
-      macros,
-      tables: this.tableList.map((t) => ({ name: t.tableName, persist: t.persist, const: t.isConst, addresses: t.addresses, comment: t.node.path })),
-      options,
-      normalization: (p.scrub ?? true) ? [{ text: 'scrub in all' }] : [],
-      queueing: [],
-      translation: [],
-      filter,
+      path: this.node.path,
+      props: this.props,
+      externalInterface: this.externalInterface,
+      extMacro: this.extMacro,
+      syncMacro: this.syncMacro,
+      tables: this.tableList,
+      rules: this.ruleList,
+      translations: this.translationList,
+      management: this.managementList,
+      openingRules: this.openingList,
     };
   }
 
-  /** The SSH allow-list prefixes of the families of `to` (canonical text). */
-  private managementSourcesFor(to: string[]): string[] {
-    const fams = new Set(to.map((a) => IpAddress._tryParse(a)?.family));
-    return this.sshPrefixes.filter((x) => fams.has(x.family)).map(prefixText);
+  private addTranslation(id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps): PfTranslation {
+    const t = new PfTranslation(this, id, kind, props);
+    this.translationList.push(t);
+    Diagnostics.addValidation(t, (report) => checkItem(this, this._spec(), this.hosts, t, report));
+    return t;
+  }
+
+  /** The families `host` forwards because of translation (an rdr to the host itself needs none). */
+  private routedFamilies(host: FreeBsdHost): Set<AddressFamily> {
+    const own = host.interfaces.flatMap((i) => i.addresses.map((a) => a.address));
+    const local = (text: string) => {
+      const ip = IpAddress._tryParse(text);
+      return ip !== undefined && (/^127\.|^::1$/.test(ip.text) || own.some((a) => a.sameAs(ip)));
+    };
+    const out = new Set<AddressFamily>();
+    for (const t of this.translationList) {
+      if (t._family === undefined) continue;
+      if (t.kind === 'rdr' && t._targetAddresses.length > 0 && t._targetAddresses.every(local)) continue;
+      out.add(t._family);
+    }
+    return out;
+  }
+
+  private checkOwner(owner: IConstruct, what: string): boolean {
+    if (!owner || typeof owner !== 'object' || !(owner as Partial<IConstruct>).node) {
+      Diagnostics.error(this, `${what} needs the construct whose openings it changes`, { value: String(owner), allowed: 'a construct of the app (a frontend, an HAProxy …)' });
+      return false;
+    }
+    if (this.openingList.some((x) => x.owner === owner)) {
+      Diagnostics.error(this, `${what}: the openings of ${owner.node.path} are already overridden or omitted`, { value: owner.node.path, allowed: 'one overrideOpening or omitOpening per construct' });
+      return false;
+    }
+    return true;
   }
 
   private checkProps(): void {
@@ -334,11 +287,7 @@ export class PfRuleset extends Construct {
     for (const s of p.skipInterfaces ?? []) {
       if (typeof s !== 'string' || !INTERFACE_NAME.test(s)) err('skipInterfaces holds an invalid interface name', String(s), INTERFACE_NAME_ALLOWED);
     }
-    for (const text of p.sshFrom ?? []) {
-      const r = Diagnostics.tryParse(this, 'sshFrom', () => IpPrefix.parse(text));
-      if (r) this.sshPrefixes.push(r);
-    }
-    if (p.sshFrom !== undefined && p.sshFrom.length === 0) err('sshFrom is empty', '[]', 'at least one prefix, or leave sshFrom out');
+    this.checkManagement();
     if (p.sshPort !== undefined && (!Number.isInteger(p.sshPort) || p.sshPort < 1 || p.sshPort > 65535)) {
       err('sshPort must be an integer from 1 to 65535', String(p.sshPort), 'a port number 1–65535');
     }
@@ -350,80 +299,63 @@ export class PfRuleset extends Construct {
     }
     if (p.icmpTypes !== undefined && p.icmpTypes.length === 0) err('icmpTypes is empty', '[]', 'at least one type, or allowIcmp: false');
     if (p.icmp6Types !== undefined && p.icmp6Types.length === 0) err('icmp6Types is empty', '[]', 'at least one type, or allowIcmp6: false');
+    for (const k of ['antispoof', 'scrub', 'defaultBlockIn', 'logBlocked', 'passOut', 'allowIcmp', 'allowIcmp6', 'allowCarp', 'allowServices'] as const) {
+      if (p[k] !== undefined && typeof p[k] !== 'boolean') err(`${k} must be true or false`, String(p[k]), 'true or false');
+    }
+    if (p.statePolicy !== undefined && !Object.values(PfStatePolicy).includes(p.statePolicy)) {
+      err('statePolicy is not valid', String(p.statePolicy), 'PfStatePolicy.IF_BOUND or PfStatePolicy.FLOATING');
+    }
+    if (p.logInterface !== undefined && (typeof p.logInterface !== 'string' || !INTERFACE_NAME.test(p.logInterface))) {
+      err('logInterface is not a valid interface name', String(p.logInterface), INTERFACE_NAME_ALLOWED);
+    }
+    this.checkLimits();
+    for (const x of timeoutWords(p.timeouts, false).problems) err(x.message, x.value ?? '', x.allowed ?? '');
   }
 
-  private validateTree(report: IReporter): void {
+  private checkLimits(): void {
+    const l = this.props.limits;
+    if (l === undefined) return;
+    const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
+    if (l === null || typeof l !== 'object') {
+      err('limits must be an object of PfLimits', String(l), '{ states, srcNodes, frags, tableEntries }');
+      return;
+    }
+    for (const k of Object.keys(l)) if (!LIMIT_KEYS.includes(k)) err(`limits has a limit pf does not know: ${k}`, k, LIMIT_KEYS.join(', '));
+    for (const k of LIMIT_KEYS) {
+      const v = (l as Record<string, unknown>)[k];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4294967295)) err(`limits.${k} must be a positive integer`, String(v), 'an integer 1–4294967295');
+    }
+  }
+
+  /** Parses `sshFrom` and `management` into allow-lists (sshFrom first: on the external interface). */
+  private checkManagement(): void {
     const p = this.props;
-    for (const host of this.hosts) {
-      if (!host.findInterface(this.externalInterface)) {
-        report.error(`externalInterface ${this.externalInterface} does not exist on ${host.node.path}`, {
-          value: this.externalInterface, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
-        });
+    const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
+    const parse = (what: string, list: unknown): { prefixes: IpPrefix[]; invalid: boolean } => {
+      if (!Array.isArray(list)) {
+        err(`${what} must be a list of prefixes`, String(list), "a list such as ['192.0.2.0/24']");
+        return { prefixes: [], invalid: true };
       }
-      if (host.hasIpv6 && (p.defaultBlockIn ?? true) && !this.passesNeighbourDiscovery()) {
-        report.error(`${host.node.path} has IPv6 but no rule passes ICMPv6 neighbour discovery (neighbrsol, neighbradv): IPv6 stops working and a CARP takeover is never announced`, {
-          value: (p.allowIcmp6 ?? true) ? `icmp6Types: ${(p.icmp6Types ?? []).join(', ')}` : 'allowIcmp6: false',
-          allowed: 'allowIcmp6 with neighbrsol and neighbradv in icmp6Types, or a rule of your own passing them in',
-        });
+      if (list.length === 0) err(`${what} is empty`, '[]', `at least one prefix, or leave ${what.replace(/\.from$/, '')} out`);
+      const prefixes = list.map((t) => Diagnostics.tryParse(this, what, () => IpPrefix.parse(t))).filter((x): x is IpPrefix => x !== undefined);
+      return { prefixes, invalid: prefixes.length !== list.length || list.length === 0 };
+    };
+    if (p.sshFrom !== undefined) this.managementList.push({ label: 'sshFrom', interfaceName: this.externalInterface, ...parse('sshFrom', p.sshFrom) });
+    if (p.management === undefined) return;
+    if (!Array.isArray(p.management)) {
+      err('management must be a list of { interfaceName, from }', String(p.management), "e.g. [{ interfaceName: 'igb1', from: ['10.9.0.0/24'] }]");
+      return;
+    }
+    p.management.forEach((m: PfManagementAccess, i) => {
+      const label = `management[${i}]`;
+      if (!m || typeof m !== 'object') {
+        err(`${label} must be { interfaceName, from }`, String(m), "e.g. { interfaceName: 'igb1', from: ['10.9.0.0/24'] }");
+        return;
       }
-    }
-    // Deploy tools reach each host at its management address: SSH must pass in that family.
-    if ((p.defaultBlockIn ?? true) && this.sshPrefixes.length > 0 && !this.ruleList.some((r) => r._passesInTcpPort(p.sshPort ?? 22))) {
-      for (const host of this.hosts) {
-        const mgmt = IpAddress._tryParse(host.managementAddress);
-        if (mgmt && !this.sshPrefixes.some((x) => x.family === mgmt.family)) {
-          report.warning(`${host.node.path} is managed at ${mgmt.text} (${mgmt.isIpv4 ? 'IPv4' : 'IPv6'}) but sshFrom has only ${mgmt.isIpv4 ? 'IPv6' : 'IPv4'} prefixes: once PF is on, ssh (and the deploy playbook) to that address is blocked`, {
-            value: host.managementAddress,
-            allowed: `a managementAddress of the family sshFrom allows (FreeBsdHost managementAddress), or sshFrom prefixes of its family`,
-          });
-        }
+      if (m.interfaceName !== undefined && (typeof m.interfaceName !== 'string' || !INTERFACE_NAME.test(m.interfaceName))) {
+        err(`${label}.interfaceName is not a valid interface name`, String(m.interfaceName), INTERFACE_NAME_ALLOWED);
       }
-    }
+      this.managementList.push({ label, interfaceName: m.interfaceName, ...parse(`${label}.from`, m.from) });
+    });
   }
-
-  /** @internal Checks that need the openings other constructs contribute. */
-  public _checkPlans(plans: PlanSet, report: IReporter): void {
-    const p = this.props;
-    if ((p.defaultBlockIn ?? true) && !this.passesManagement(plans)) {
-      report.warning(`The default policy blocks everything inbound and no rule passes SSH (tcp port ${p.sshPort ?? 22}): loading this ruleset locks you out`, {
-        value: 'no sshFrom and no pass rule for the SSH port', allowed: 'sshFrom: [prefixes], or a rule passing tcp to the SSH port',
-      });
-    }
-  }
-
-  private passesNeighbourDiscovery(): boolean {
-    const p = this.props;
-    const covered = new Set<string>();
-    if (p.allowIcmp6 ?? true) for (const t of p.icmp6Types ?? DEFAULT_ICMP6_TYPES) covered.add(t);
-    for (const r of this.ruleList) for (const t of r._passesInIcmp6() ?? []) covered.add(t);
-    return covered.has('*') || ICMP6_ND_TYPES.every((t) => covered.has(t));
-  }
-
-  private passesManagement(plans: PlanSet): boolean {
-    const port = this.props.sshPort ?? 22;
-    if ((this.props.sshFrom ?? []).length > 0) return true; // a bad prefix is reported on its own
-    if (this.ruleList.some((r) => r._passesInTcpPort(port))) return true;
-    return (this.props.allowServices ?? true) && this.hosts.some((h) => (plans.planOf(h)?.openings ?? []).some((o) => o.protocol === 'tcp' && o.from.length === 0 && !o.fromManagement && o.ports.includes(port)));
-  }
-
-  private validateRule(r: PfRule, report: IReporter): void {
-    const name = r.props.interfaceName;
-    if (name === undefined) return;
-    for (const host of this.hosts) {
-      if (!host.findInterface(name)) {
-        report.error(`Rule interface ${name} does not exist on ${host.node.path}`, {
-          value: name, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
-        });
-      }
-    }
-  }
-}
-
-function typeList(types: readonly string[]): string {
-  const uniq = [...new Set(types)];
-  return uniq.length === 1 ? uniq[0] : `{ ${uniq.join(', ')} }`;
-}
-
-function prefixText(p: IpPrefix): string {
-  return p.prefixLength === (p.family === AddressFamily.IPV4 ? 32 : 128) ? p.networkAddress : p.toString();
 }

@@ -1,4 +1,4 @@
-import { PfConfModel, PfPortModel, PfRuleModel, PfStateModel } from './model';
+import { PfConfModel, PfPortModel, PfRuleModel, PfStateModel, PfTableModel, PfTranslationModel } from './model';
 
 /**
  * Renders a pf.conf (FreeBSD 14 syntax) from its model: the header line, then the sections in
@@ -15,17 +15,21 @@ export function renderPfConf(model: PfConfModel, header: string): string {
     if (lines.length > 0) sections.push([`# ${title}`, ...lines]);
   };
   add('Macros', model.macros.map((m) => withComment(`${m.name} = "${m.value}"`, m.comment)));
-  add('Tables', model.tables.map((t) => withComment(renderTable(t.name, t.persist, t.const, t.addresses), t.comment)));
+  add('Tables', model.tables.map((t) => withComment(renderTable(t), t.comment)));
   add('Options', model.options.map((o) => withComment(`set ${o.text}`, o.comment)));
   add('Normalization', model.normalization.map((s) => withComment(s.text, s.comment)));
   add('Queueing', model.queueing.map((s) => withComment(s.text, s.comment)));
-  add('Translation', model.translation.map((s) => withComment(s.text, s.comment)));
+  add('Translation (the first matching rule wins)', model.translation.map((s) => withComment(renderTranslation(s), s.comment)));
   add('Filtering (the last matching rule wins, unless a rule is quick)', model.filter.map(renderRule));
   return [header, '', ...sections.map((s) => s.join('\n')).join('\n\n').split('\n')].join('\n') + '\n';
 }
 
 /** One filter rule on one line (without the trailing comment when `comment` is unset). */
 export function renderRule(r: PfRuleModel): string {
+  if (r.action === 'antispoof') {
+    const a = ['antispoof', ...(r.log ? ['log'] : []), ...(r.quick ? ['quick'] : []), 'for', list(r.interfaces), ...(r.af ? [r.af] : [])];
+    return withComment(a.join(' '), r.comment);
+  }
   const t: string[] = [r.action];
   if (r.direction) t.push(r.direction);
   if (r.log) t.push('log');
@@ -49,11 +53,32 @@ export function renderRule(r: PfRuleModel): string {
   return withComment(t.join(' '), r.comment);
 }
 
-function renderTable(name: string, persist: boolean, konst: boolean, addresses: string[]): string {
-  const t = [`table <${name}>`];
-  if (persist) t.push('persist');
-  if (konst) t.push('const');
-  t.push(addresses.length > 0 ? `{ ${addresses.join(', ')} }` : '{ }');
+function renderTable(m: PfTableModel): string {
+  const t = [`table <${m.name}>`];
+  if (m.persist) t.push('persist');
+  if (m.const) t.push('const');
+  if (m.counters) t.push('counters');
+  if (m.file !== undefined) t.push(`file "${m.file}"`);
+  // No `{ }` for an empty table: `{ }` would empty a persist table (an overload table) on reload.
+  if (m.addresses.length > 0) t.push(`{ ${m.addresses.join(', ')} }`);
+  return t.join(' ');
+}
+
+/** One translation rule on one line, in parse.y's order (natrule / binatrule). */
+export function renderTranslation(r: PfTranslationModel): string {
+  const t: string[] = [r.kind];
+  if (r.pass) t.push('pass');
+  if (r.log) t.push('log');
+  if (r.interfaces.length > 0) t.push('on', list(r.interfaces));
+  if (r.af) t.push(r.af);
+  if (r.protocols.length > 0) t.push('proto', list(r.protocols));
+  t.push('from', r.from.length > 0 ? list(r.from) : 'any');
+  if (r.fromPorts.length > 0) t.push('port', list(r.fromPorts.map(port)));
+  t.push('to', r.to.length > 0 ? list(r.to) : 'any');
+  if (r.toPorts.length > 0) t.push('port', list(r.toPorts.map(port)));
+  t.push('->', r.target);
+  if (r.targetPort !== undefined) t.push('port', r.targetPort);
+  t.push(...r.options);
   return t.join(' ');
 }
 

@@ -49,6 +49,32 @@ export enum PfBlockPolicy {
   RETURN = 'return',
 }
 
+/** Where a rule's states are bound (`if-bound` / `floating`; `set state-policy`). */
+export enum PfStatePolicy {
+  /** `if-bound`: a state matches only on the interface it was created on. */
+  IF_BOUND = 'if-bound',
+  /** `floating`: a state matches on any interface (pf's default). */
+  FLOATING = 'floating',
+}
+
+/** How a rule tracks sources (`source-track rule` / `source-track global`). */
+export enum PfSourceTrack {
+  /** `source-track rule`: the limits count the states this rule created. */
+  RULE = 'rule',
+  /** `source-track global`: the limits count the states of every rule that tracks globally. */
+  GLOBAL = 'global',
+}
+
+/** What happens to a source's states when it is put into an overload table. */
+export enum PfOverloadFlush {
+  /** Nothing: its existing connections go on; only new ones are judged by the rules. */
+  NONE = 'none',
+  /** `flush`: the states this rule created for the source are killed. */
+  RULE = 'rule',
+  /** `flush global`: every state of the source is killed, whichever rule created it. */
+  GLOBAL = 'global',
+}
+
 /** ICMP (IPv4) type names of pf.conf's `icmp-type`. */
 export enum IcmpType {
   /** Echo reply. */

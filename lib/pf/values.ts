@@ -2,8 +2,11 @@ import { IssueDetails } from '../core/diagnostics';
 import { ValidationError } from '../core/errors';
 import { AddressFamily, IpPrefix } from '../net/address';
 import { CarpVip } from '../carp/carp-vip';
+import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { lookupService, SERVICE_ALLOWED } from './services';
 import type { PfTable } from './pf-table';
+
+export { PfConnectionRate, PfOverload, PfState, PfStateOptions, StateKind } from './state';
 
 /** @internal A problem of a value, reported by the rule that uses it (with the rule's path). */
 export interface ValueProblem extends IssueDetails {
@@ -11,10 +14,11 @@ export interface ValueProblem extends IssueDetails {
 }
 
 /** @internal */
-export enum AddressKind { ANY = 'any', PREFIX = 'prefix', TABLE = 'table', SELF = 'self', VIP = 'vip' }
+export enum AddressKind { ANY = 'any', PREFIX = 'prefix', TABLE = 'table', SELF = 'self', VIP = 'vip', INTERFACE = 'interface' }
 
 /**
- * A source or destination of a PF rule: any address, a prefix, a table or the host itself.
+ * A source or destination of a PF rule (or a translation's address): any address, a prefix, a
+ * table, the host itself, a CARP VIP, or the current addresses of an interface.
  * Bad input is not thrown: the rule using the address reports it at synth, with its path.
  */
 export class PfAddress {
@@ -51,8 +55,22 @@ export class PfAddress {
     return new PfAddress(AddressKind.VIP, undefined, undefined, vip);
   }
 
+  /**
+   * The addresses an interface has when a packet passes (`(vtnet0)`; the external interface is
+   * written `($ext_if)`): follows DHCP and address changes without a reload. In a NAT rule,
+   * the address the translated sources appear as. The interface must exist on every target host.
+   */
+  public static interfaceAddress(interfaceName: string): PfAddress {
+    if (typeof interfaceName !== 'string' || !INTERFACE_NAME.test(interfaceName)) {
+      return new PfAddress(AddressKind.INTERFACE, undefined, undefined, undefined, { message: 'Interface name of interfaceAddress is not valid', value: String(interfaceName), allowed: INTERFACE_NAME_ALLOWED });
+    }
+    return new PfAddress(AddressKind.INTERFACE, undefined, undefined, undefined, undefined, interfaceName);
+  }
+
   /** @internal */
   public readonly _kind: AddressKind;
+  /** @internal The interface of `interfaceAddress`. */
+  public readonly _interface?: string;
   /** @internal */
   public readonly _prefix?: IpPrefix;
   /** @internal */
@@ -62,8 +80,9 @@ export class PfAddress {
   /** @internal */
   public readonly _problem?: ValueProblem;
 
-  private constructor(kind: AddressKind, prefix?: IpPrefix, table?: PfTable, vip?: CarpVip, problem?: ValueProblem) {
+  private constructor(kind: AddressKind, prefix?: IpPrefix, table?: PfTable, vip?: CarpVip, problem?: ValueProblem, iface?: string) {
     this._kind = kind;
+    this._interface = iface;
     this._prefix = prefix;
     this._table = table;
     this._vip = vip;
@@ -82,6 +101,7 @@ export class PfAddress {
       case AddressKind.TABLE: return this._table ? [`<${this._table.tableName}>`] : [];
       case AddressKind.SELF: return ['self'];
       case AddressKind.VIP: return this._vip ? this._vip.addresses.map((a) => a.text) : [];
+      case AddressKind.INTERFACE: return this._interface ? [`(${this._interface})`] : [];
       default: return [];
     }
   }
@@ -166,86 +186,5 @@ export class PfPort {
   /** The port as pf.conf writes it (`22`, `1024:65535`). */
   public toString(): string {
     return this._from === this._to ? String(this._from) : `${this._from}:${this._to}`;
-  }
-}
-
-/**
- * Options of a rule's state.
- */
-export interface PfStateOptions {
-  /**
-   * Do not synchronise these states with pfsync (`no-sync`), as CARP and pfsync's own traffic
-   * need.
-   * @default false
-   */
-  readonly noSync?: boolean;
-  /**
-   * The most states this rule may create (`max N`).
-   * @default - no limit
-   */
-  readonly maxStates?: number;
-  /**
-   * Loose TCP window tracking (`sloppy`), for asymmetric paths.
-   * @default false
-   */
-  readonly sloppy?: boolean;
-  /**
-   * Bind states to the interface they were created on (`if-bound`).
-   * @default false
-   */
-  readonly ifBound?: boolean;
-}
-
-/** @internal */
-export enum StateKind { KEEP = 'keep', MODULATE = 'modulate', SYNPROXY = 'synproxy', NONE = 'no' }
-
-/**
- * How a rule tracks state.
- */
-export class PfState {
-  /** `keep state`: track connections (pf's default for pass rules). */
-  public static keep(options: PfStateOptions = {}): PfState {
-    return new PfState(StateKind.KEEP, options);
-  }
-
-  /** `modulate state`: keep state and randomise TCP initial sequence numbers. */
-  public static modulate(options: PfStateOptions = {}): PfState {
-    return new PfState(StateKind.MODULATE, options);
-  }
-
-  /** `synproxy state`: complete the TCP handshake in pf before passing it on. */
-  public static synproxy(options: PfStateOptions = {}): PfState {
-    return new PfState(StateKind.SYNPROXY, options);
-  }
-
-  /** `no state`: stateless. */
-  public static none(): PfState {
-    return new PfState(StateKind.NONE, {});
-  }
-
-  /** @internal */
-  public readonly _kind: StateKind;
-  /** @internal */
-  public readonly _options: PfStateOptions;
-  /** @internal */
-  public readonly _problem?: ValueProblem;
-
-  private constructor(kind: StateKind, options: PfStateOptions) {
-    this._kind = kind;
-    this._options = options;
-    const m = options.maxStates;
-    if (m !== undefined && (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > 4294967295)) {
-      this._problem = { message: 'maxStates must be a positive integer', value: String(m), allowed: 'an integer 1–4294967295' };
-    }
-  }
-
-  /** @internal State options in pf.conf order. */
-  public _optionWords(): string[] {
-    const o: string[] = [];
-    if (this._options.maxStates !== undefined) o.push(`max ${this._options.maxStates}`);
-    if (this._options.noSync) o.push('no-sync');
-    if (this._options.sloppy) o.push('sloppy');
-    if (this._options.ifBound) o.push('if-bound');
-    return o;
   }
 }

@@ -11,7 +11,8 @@ import { CarpCluster, CarpClusterProps } from '../../lib/carp/carp-cluster';
 import { CarpVip } from '../../lib/carp/carp-vip';
 import { Certificate } from '../../lib/haproxy/certificate';
 import { Haproxy } from '../../lib/haproxy/haproxy';
-import { PfRuleset, PfRulesetProps } from '../../lib/pf/pf-ruleset';
+import { PfRuleset } from '../../lib/pf/pf-ruleset';
+import { PfRulesetProps } from '../../lib/pf/ruleset-props';
 import { IcmpType } from '../../lib/pf/types';
 
 /** The reference's four SSH prefixes (IPv6 only). */

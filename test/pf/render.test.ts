@@ -33,7 +33,10 @@ const model: PfConfModel = {
   options: [{ text: 'block-policy drop' }, { text: 'skip on lo' }],
   normalization: [{ text: 'scrub in all' }],
   queueing: [],
-  translation: [{ text: 'nat on $ext_if from 10.0.0.0/8 to any -> ($ext_if)' }],
+  translation: [{
+    kind: 'nat', pass: false, log: false, interfaces: ['$ext_if'], af: 'inet', protocols: [], from: ['10.0.0.0/8'], fromPorts: [], to: [], toPorts: [],
+    target: '($ext_if)', options: [],
+  }],
   filter: [
     { ...base, action: 'block', direction: 'in', log: true },
     { ...base, direction: 'in', from: ['<mgmt>'], protocols: ['tcp'], toPorts: [{ from: 22 }] },
@@ -59,8 +62,8 @@ describe('renderPfConf', () => {
       '# Normalization',
       'scrub in all',
       '',
-      '# Translation',
-      'nat on $ext_if from 10.0.0.0/8 to any -> ($ext_if)',
+      '# Translation (the first matching rule wins)',
+      'nat on $ext_if inet from 10.0.0.0/8 to any -> ($ext_if)',
       '',
       '# Filtering (the last matching rule wins, unless a rule is quick)',
       'block in log all',
@@ -73,7 +76,7 @@ describe('renderPfConf', () => {
     const v = PfConfView.parse(renderPfConf(model, '# h'));
     expect(v.problems).toEqual([]);
     expect(v.table('mgmt')?.addresses).toEqual(['10.0.0.0/8']);
-    expect(v.translation[0].text).toBe('nat on vnet0 from 10.0.0.0/8 to any -> (vnet0)');
+    expect(v.translation[0].text).toBe('nat on vnet0 inet from 10.0.0.0/8 to any -> (vnet0)');
     expect(v.rules.map(PfConfView.canonical)).toEqual(['block in log all', 'pass in proto tcp from <mgmt> to any port 22']);
   });
 

@@ -55,7 +55,8 @@ describe('PfRuleset on the reference topology', () => {
       ['pass in inet6 proto icmp6 all icmp6-type listqry',
         'Haproxy01: MLD queries, so IPv6 multicast (CARP, neighbour discovery) keeps flowing behind MLD-snooping switches'],
       [`pass in on vnet0 inet6 proto tcp from { ${SSH_PREFIXES.join(', ')} } to any port 22`, 'Firewall: SSH allow-list'],
-      ['pass in proto tcp from any to { 10.1.60.200, fd5e:d1c2:c9de:60::200 } port { 80, 443 }', 'Haproxy/fe_web: HAProxy frontend fe_web'],
+      // On the interface the VIP lives on (its CARP interface), to the VIP only.
+      ['pass in on vnet0 proto tcp from any to { 10.1.60.200, fd5e:d1c2:c9de:60::200 } port { 80, 443 }', 'Haproxy/fe_web: HAProxy frontend fe_web'],
     ]);
   });
 
@@ -151,8 +152,9 @@ describe('derived rules follow the other constructs', () => {
     const peers1 = pfOf(t.app, H1).rulesCommented('HAProxy peers');
     const peers2 = pfOf(t.app, H2).rulesCommented('HAProxy peers');
     // The members' management addresses (the fixture's global IPv6 addresses).
-    expect(peers1.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 2003:abcd:ef12:3460:420:99ff:feeb:2969 to 2003:abcd:ef12:3460:d:22ff:fe50:3d0b port 10000']);
-    expect(peers2.map(PfConfView.canonical)).toEqual(['pass in proto tcp from 2003:abcd:ef12:3460:d:22ff:fe50:3d0b to 2003:abcd:ef12:3460:420:99ff:feeb:2969 port 10000']);
+    // On vnet0, where the own management address lives.
+    expect(peers1.map(PfConfView.canonical)).toEqual(['pass in on vnet0 proto tcp from 2003:abcd:ef12:3460:420:99ff:feeb:2969 to 2003:abcd:ef12:3460:d:22ff:fe50:3d0b port 10000']);
+    expect(peers2.map(PfConfView.canonical)).toEqual(['pass in on vnet0 proto tcp from 2003:abcd:ef12:3460:d:22ff:fe50:3d0b to 2003:abcd:ef12:3460:420:99ff:feeb:2969 port 10000']);
   });
 
   test('any construct can contribute an opening as plain data; PF renders it and the rule names it', () => {
@@ -168,7 +170,8 @@ describe('derived rules follow the other constructs', () => {
       }
     }
     new Ntp(t.app, 'Ntp');
-    expect(pfOf(t.app, H1).rulesCommented('Ntp: NTP').map(PfConfView.canonical)).toEqual(['pass in proto udp from 192.0.2.0/24 to any port 123']);
+    // No destination address: the host itself (self), not any address it might forward to.
+    expect(pfOf(t.app, H1).rulesCommented('Ntp: NTP').map(PfConfView.canonical)).toEqual(['pass in proto udp from 192.0.2.0/24 to self port 123']);
     expect(pfOf(t.app, H2).rulesCommented('Ntp: NTP')).toHaveLength(1);
   });
 
