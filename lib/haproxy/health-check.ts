@@ -105,7 +105,9 @@ export class HttpCheckExpect {
   }
 
   /**
-   * The body contains `text` (`http-check expect string <text>`); the status is not looked at.
+   * The body contains `text` (`http-check expect string <text>`).
+   *
+   * The status is not looked at.
    * @param text printable ASCII, at most 1024 characters
    */
   public static bodyContains(text: string): HttpCheckExpect {
@@ -113,8 +115,9 @@ export class HttpCheckExpect {
   }
 
   /**
-   * The body matches the regular expression `pattern` (`http-check expect rstring <pattern>`,
-   * PCRE syntax); the status is not looked at.
+   * The body matches the regular expression `pattern` (`http-check expect rstring <pattern>`, PCRE syntax).
+   *
+   * The status is not looked at.
    * @param pattern a regular expression that JavaScript's engine accepts too (the portable
    * subset), printable ASCII, at most 1024 characters
    */
@@ -252,8 +255,9 @@ const REDIS_STEPS = [TcpCheckStep.sendLine('PING'), TcpCheckStep.expectRegex('^(
 
 /**
  * How a backend checks its servers: an HTTP request, a TCP connect, or a short dialogue in the
- * server's own protocol (SMTP, IMAP, Redis, PostgreSQL, MySQL, or any send/expect sequence);
- * optionally with an agent check beside it. A server that fails `fall` checks in a row is
+ * server's own protocol (SMTP, IMAP, Redis, PostgreSQL, MySQL, or any send/expect sequence).
+ *
+ * Any of them can have an agent check beside it. A server that fails `fall` checks in a row is
  * taken out until it passes `rise` in a row. Every form renders in syntax that HAProxy 2.6
  * through 3.4 accept.
  */
