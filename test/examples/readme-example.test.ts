@@ -35,6 +35,10 @@ test('README: a mistake is caught before anything is written', () => {
     Testing.synth(app);
     expect.unreachable();
   } catch (e) {
-    expect(Errors.issuesOf(e).map((i) => i.path)).toEqual(['Carp', 'Carp', 'Carp']);
+    // One error per cause: the address outside the /24 (naming both members), and the vhid taken.
+    expect(Errors.issuesOf(e).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'Carp: VIP 10.1.61.200 (Carp/Typo) lies in no prefix that members haproxy01.example.net and haproxy02.example.net have on vnet0',
+      'Carp: vhid 1 is used by both Carp/Vip and Carp/Typo on vnet0',
+    ]);
   }
 });
