@@ -354,6 +354,15 @@ export class CarpCluster extends Construct implements ITargetHosts {
       if (prev) r.error(`vhid ${vip.vhid} is used by both ${prev.node.path} and ${vip.node.path} on ${this.interfaceName}`, { value: String(vip.vhid), allowed: 'one VIP per vhid; put several addresses on one VIP instead' });
       else byVhid.set(vip.vhid, vip);
     }
+    // FreeBSD accepts one address in two vhids and silently moves it to the last one configured.
+    const byAddress = new Map<string, CarpVip>();
+    for (const vip of this.vipList) {
+      for (const a of vip.addresses) {
+        const prev = byAddress.get(a.text);
+        if (prev && prev !== vip) r.error(`VIP address ${a.text} is in both vhid ${prev.vhid} (${prev.node.path}) and vhid ${vip.vhid} (${vip.node.path}): FreeBSD would silently move it to the last vhid configured`, { value: a.text, allowed: 'each address in one VIP' });
+        else byAddress.set(a.text, vip);
+      }
+    }
     this.skews.forEach((s, i) => {
       if (i > 0 && s >= BACKUP_SKEW_LIMIT) {
         r.error(`Backup ${this.members[i]?.hostname} has advskew ${s}: a demoted master saturates at 240 and ties with it, so the VIPs never move`, { value: String(s), allowed: 'a backup advskew below 240 (e.g. 100)' });

@@ -1,10 +1,17 @@
 import { Construct, IConstruct } from 'constructs';
 import { HostContribution, KeySetting, PlanSet, PlannedFile } from './contribution';
 import { Diagnostics, IReporter } from './diagnostics';
+import { BridgeInterface, BridgeInterfaceProps } from './bridge';
+import { EpairInterface } from './epair';
 import { NetworkInterface, NetworkInterfaceProps } from './interface';
+import { LaggInterface, LaggInterfaceProps } from './lagg';
 import type { HostFacts, HostPlan } from './plan';
+import { networkKeys } from './private/rc-interfaces';
+import { validateHostNetwork } from './private/network-checks';
 import { KeyValueConf, KeyValueFormat } from './rc-conf';
-import { AddressFamily, IpAddress } from '../net/address';
+import { StaticRoute, StaticRouteProps } from './routes';
+import { VlanInterface, VlanInterfaceProps } from './vlan';
+import { AddressFamily, IpAddress, parseZonedAddress } from '../net/address';
 import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
 
 /**
@@ -43,7 +50,9 @@ export interface FreeBsdHostProps {
    */
   readonly defaultRouter?: string;
   /**
-   * IPv6 default router (rc.conf `ipv6_defaultrouter`).
+   * IPv6 default router (rc.conf `ipv6_defaultrouter`). A link-local router, as hosting
+   * providers often give (`fe80::1`), is written with the interface it is reached on:
+   * `fe80::1%vtnet0` (the interface must be one of the host's, with an IPv6 address).
    * @default - none
    */
   readonly ipv6DefaultRouter?: string;
@@ -121,11 +130,14 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   public readonly loaderConf: KeyValueConf;
   /** The IPv4 default router, if any. */
   public readonly defaultRouter?: IpAddress;
-  /** The IPv6 default router, if any. */
+  /** The IPv6 default router, if any (without its zone). */
   public readonly ipv6DefaultRouter?: IpAddress;
+  /** The interface of a link-local IPv6 default router (`vtnet0` of `fe80::1%vtnet0`), if any. */
+  public readonly ipv6DefaultRouterZone?: string;
   private readonly explicitManagementAddress?: string;
   private readonly sshd: boolean;
   private readonly ifaces: NetworkInterface[] = [];
+  private readonly routeList: StaticRoute[] = [];
   private readonly files: Array<{ path: string; content: string; options: FileOptions }> = [];
 
   constructor(scope: Construct, id: string, props: FreeBsdHostProps) {
@@ -154,10 +166,15 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       else this.defaultRouter = r;
     }
     if (props.ipv6DefaultRouter !== undefined) {
-      const r = Diagnostics.tryParse(this, 'ipv6DefaultRouter', () => IpAddress.parse(props.ipv6DefaultRouter!));
-      if (r && r.family !== AddressFamily.IPV6) Diagnostics.error(this, 'ipv6DefaultRouter must be an IPv6 address', { value: props.ipv6DefaultRouter, allowed: 'an IPv6 address; use defaultRouter for IPv4' });
-      else this.ipv6DefaultRouter = r;
+      const r = parseZonedAddress(props.ipv6DefaultRouter);
+      if (!('address' in r)) Diagnostics.fromValueError(this, r, 'ipv6DefaultRouter');
+      else if (r.address.family !== AddressFamily.IPV6) Diagnostics.error(this, 'ipv6DefaultRouter must be an IPv6 address', { value: props.ipv6DefaultRouter, allowed: 'an IPv6 address; use defaultRouter for IPv4' });
+      else {
+        this.ipv6DefaultRouter = r.address;
+        this.ipv6DefaultRouterZone = r.zone;
+      }
     }
+    Diagnostics.addValidation(this, (report) => validateHostNetwork(this, report));
   }
 
   /** This host, as a target of services. */
@@ -180,19 +197,87 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   }
 
   /**
-   * Adds a network interface with its addresses.
+   * Adds a network interface the kernel has at boot, with its addresses: a NIC, or an
+   * interface handed to a VNET jail (`vnet0`, `epair0b`).
    * @param name the FreeBSD interface name (`vtnet0`, `em0`, `vnet0` …)
    */
   public addInterface(name: string, props: NetworkInterfaceProps = {}): NetworkInterface {
-    const existing = this.ifaces.find((i) => i.name === name);
+    return this.add(name, (scope) => new NetworkInterface(scope, name, props));
+  }
+
+  /**
+   * Adds an 802.1Q VLAN on one of the host's interfaces, e.g.
+   * `host.addVlan('igb0.100', { parent: 'igb0', vlanId: 100, ipv4: '10.1.100.2/24' })`.
+   * @param name `<parent>.<vlanId>` (the FreeBSD convention), or a name of your own (`vlan100`, `dmz0`)
+   */
+  public addVlan(name: string, props: VlanInterfaceProps): VlanInterface {
+    return this.add(name, (scope) => new VlanInterface(scope, name, props));
+  }
+
+  /**
+   * Adds a link aggregation over physical interfaces of the host, e.g.
+   * `host.addLagg('lagg0', { protocol: LaggProtocol.LACP, ports: ['igb0', 'igb1'], ipv4: '10.0.0.3/24' })`.
+   * The ports are added with `addInterface` and carry no address.
+   * @param name `lagg0`, `lagg1`, …
+   */
+  public addLagg(name: string, props: LaggInterfaceProps): LaggInterface {
+    return this.add(name, (scope) => new LaggInterface(scope, name, props));
+  }
+
+  /**
+   * Adds a bridge over interfaces of the host, e.g. `host.addBridge('bridge0', { members: ['igb1', 'epair0a'] })`.
+   * @param name `bridge0`, `bridge1`, …
+   */
+  public addBridge(name: string, props: BridgeInterfaceProps = {}): BridgeInterface {
+    return this.add(name, (scope) => new BridgeInterface(scope, name, props));
+  }
+
+  /**
+   * Adds an epair: its `a` end (`<name>a`) is configured on this host with `props`; its `b` end
+   * (`<name>b`, the returned interface's `peerName`) is for a VNET jail.
+   * @param name `epair0`, `epair1`, …
+   */
+  public addEpair(name: string, props: NetworkInterfaceProps = {}): EpairInterface {
+    return this.add(`${name}a`, (scope) => new EpairInterface(scope, name, props));
+  }
+
+  /**
+   * Adds a static route (rc.d/routing `static_routes` / `ipv6_static_routes`), e.g.
+   * `host.addRoute('office', { destination: '10.2.0.0/16', gateway: '10.1.60.1' })`.
+   * @param name the route's name in rc.conf (`route_<name>`): letters, digits and _
+   */
+  public addRoute(name: string, props: StaticRouteProps): StaticRoute {
+    const existing = this.routeList.find((r) => r.name === name);
     if (existing) {
-      Diagnostics.error(this, 'Interface is added twice', { value: String(name), allowed: 'each interface once' });
+      Diagnostics.error(this, 'Route name is used twice', { value: String(name), allowed: 'a name per route' });
       return existing;
     }
-    const i = new NetworkInterface(this, name, props);
+    let id = `route_${name}`;
+    for (let n = 2; this.node.tryFindChild(id); n++) id = `route_${name}_${n}`;
+    const r = new StaticRoute(this, id, name, props ?? ({} as StaticRouteProps));
+    this.routeList.push(r);
+    return r;
+  }
+
+  /** The host's static routes, in the order they were added. */
+  public get routes(): StaticRoute[] {
+    return [...this.routeList];
+  }
+
+  private add<T extends NetworkInterface>(name: string, make: (scope: Construct) => T): T {
+    const existing = this.ifaces.find((i) => i.name === name);
+    if (existing || this.node.tryFindChild(String(name))) {
+      Diagnostics.error(this, 'Interface is added twice', { value: String(name), allowed: 'each interface once' });
+      const probe = make(new Construct(undefined as any, 'detached'));
+      // The same kind again: the interface already added. Another kind: a detached one (not in
+      // the tree, so it renders nothing) stands in.
+      return existing && existing.constructor === probe.constructor ? (existing as T) : probe;
+    }
+    const i = make(this);
     this.ifaces.push(i);
     return i;
   }
+
 
   /**
    * The interface called `name`.
@@ -231,6 +316,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       constructPath: this.node.path,
       interfaces,
       hasIpv6: this.hasIpv6,
+      routes: this.routeList.flatMap((r) => r._facts() ?? []),
     };
   }
 
@@ -242,8 +328,12 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     const own: KeySetting[] = [{ key: 'hostname', value: this.hostname }];
     if (this.sshd) own.push({ key: 'sshd_enable', value: 'YES' });
     if (this.defaultRouter) own.push({ key: 'defaultrouter', value: this.defaultRouter.text });
-    if (this.ipv6DefaultRouter) own.push({ key: 'ipv6_defaultrouter', value: this.ipv6DefaultRouter.text });
+    if (this.ipv6DefaultRouter) {
+      own.push({ key: 'ipv6_defaultrouter', value: `${this.ipv6DefaultRouter.text}${this.ipv6DefaultRouterZone ? `%${this.ipv6DefaultRouterZone}` : ''}` });
+    }
     const out: HostContribution[] = [{ host: this, owner: this, rcConf: own, services: this.sshd ? ['sshd'] : [] }];
+    // cloned_interfaces, vlans_<parent>, create_args_<if>, static routes: each under its construct.
+    for (const { owner, keys } of networkKeys(this, this.ifaces, this.routeList)) out.push({ host: this, owner, rcConf: keys });
     // The user's settings, under the owner they named (conflicts then name it).
     for (const [conf, field] of [[this.rcConf, 'rcConf'], [this.sysctlConf, 'sysctlConf'], [this.loaderConf, 'loaderConf']] as const) {
       for (const { owner, setting } of conf._settings()) out.push({ host: this, owner, [field]: [setting] });
@@ -271,11 +361,11 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
         );
       }
     }
-    if (this.defaultRouter && !this.ifaces.some((i) => i.ipv4?.contains(this.defaultRouter!))) {
+    if (this.defaultRouter && !this.ifaces.some((i) => i.ipv4Addresses.some((a) => a.contains(this.defaultRouter!)))) {
       report.error('defaultRouter is not on-link: no interface has an IPv4 prefix containing it', { value: this.defaultRouter.text, allowed: 'an address inside the prefix of an interface' });
     }
     if (this.ipv6DefaultRouter && !this.ipv6DefaultRouter.isLinkLocal && !this.ifaces.some((i) => i.ipv6.some((a) => a.contains(this.ipv6DefaultRouter!)))) {
-      report.error('ipv6DefaultRouter is not on-link: no interface has an IPv6 prefix containing it', { value: this.ipv6DefaultRouter.text, allowed: 'an address inside the prefix of an interface, or a link-local address' });
+      report.error('ipv6DefaultRouter is not on-link: no interface has an IPv6 prefix containing it', { value: this.ipv6DefaultRouter.text, allowed: 'an address inside the prefix of an interface, or a link-local address with its interface (fe80::1%vtnet0)' });
     }
   }
 

@@ -3,6 +3,7 @@ import { AliasLine, FirewallOpening, HostContribution, KeySetting, PlanSet, Plan
 import type { IReporter } from './diagnostics';
 import { FileTarget, FreeBsdHost, HOST_PATH_ALLOWED, hostPathProblem } from './host';
 import type { InterfaceFacts } from './interface';
+import type { RouteFacts } from './routes';
 import { compareStrings } from './private/compare';
 import { KEY_RULES, KeyValueFormat, valueProblem } from './rc-conf';
 
@@ -20,6 +21,8 @@ export interface HostFacts {
   readonly constructPath: string;
   readonly interfaces: InterfaceFacts[];
   readonly hasIpv6: boolean;
+  /** Static routes (rc.d/routing), in the order added. */
+  readonly routes: RouteFacts[];
 }
 
 /**

@@ -44,13 +44,16 @@ export function shDoubleQuote(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Rank of rc.conf keys, so the file reads as people write it. */
+/** Rank of rc.conf keys, so the file reads as people write it (interfaces, then routes). */
 function rcRank(key: string): number {
   if (key === 'hostname') return 0;
-  if (key.startsWith('ifconfig_')) return 1;
-  if (key === 'defaultrouter' || key === 'ipv6_defaultrouter') return 2;
-  return 3;
+  if (key === 'cloned_interfaces' || key.startsWith('vlans_') || key.startsWith('create_args_')) return 1;
+  if (key.startsWith('ifconfig_')) return IFCONFIG_RANK;
+  if (key === 'defaultrouter' || key === 'ipv6_defaultrouter') return 3;
+  if (/^(ipv6_)?(static_routes|route_)/.test(key)) return 4;
+  return 5;
 }
+const IFCONFIG_RANK = 2;
 
 /** Splits `ifconfig_<if>[_ipv6|_aliasN]` into the interface part and a rank (base, ipv6, aliases). */
 function ifconfigKeyParts(key: string): [string, number] {
@@ -123,7 +126,7 @@ function compareKeys(format: KeyValueFormat, a: string, b: string): number {
   if (format === KeyValueFormat.RC_CONF) {
     const r = rcRank(a) - rcRank(b);
     if (r !== 0) return r;
-    if (rcRank(a) === 1) {
+    if (rcRank(a) === IFCONFIG_RANK) {
       const [ba, ra] = ifconfigKeyParts(a);
       const [bb, rb] = ifconfigKeyParts(b);
       if (ba !== bb) return naturalCompare(ba, bb);

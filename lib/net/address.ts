@@ -1,5 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { valueError, ValidationError } from '../core/errors';
+import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from './names';
 
 /**
  * An address family, named as ifconfig and pf.conf name it.
@@ -226,4 +227,32 @@ export class IpPrefix {
   public toString(): string {
     return `${canonical(this._network)}/${this.prefixLength}`;
   }
+}
+
+/** @internal A gateway as route(8) and rc.conf write it: an address, and for a link-local one its zone. */
+export interface ZonedAddress {
+  readonly address: IpAddress;
+  /** The interface a link-local address is reached on (`fe80::1%vtnet0` → `vtnet0`). */
+  readonly zone?: string;
+}
+
+/**
+ * @internal Parses `address` or `address%zone` (the zone an interface name). Whether a zone is
+ * needed, and whether it names an interface of the host, is for the caller to check.
+ * @returns the address, or the ValidationError that says what is wrong
+ */
+export function parseZonedAddress(text: unknown): ZonedAddress | ValidationError {
+  const allowed = 'an IPv4 address (10.1.60.1), an IPv6 address (2001:db8::1), or a link-local IPv6 address with its interface (fe80::1%vtnet0)';
+  if (typeof text !== 'string') return valueError('Not an IP address', String(text), allowed);
+  const pct = text.indexOf('%');
+  const address = IpAddress._tryParse(pct < 0 ? text : text.slice(0, pct));
+  if (!address) return valueError('Not an IP address', text, allowed);
+  if (pct < 0) return { address };
+  const zone = text.slice(pct + 1);
+  if (address.isIpv4) return valueError('An IPv4 address has no zone', text, 'an IPv4 address without %');
+  if (!INTERFACE_NAME.test(zone)) return valueError('The zone after % is not an interface name', text, `fe80::1%<interface>, the interface being ${INTERFACE_NAME_ALLOWED}`);
+  if (!address.isLinkLocal) {
+    return valueError('Only a link-local address (fe80::/10) takes a zone', text, `${address.text} without %${zone}, or a link-local address with its zone`);
+  }
+  return { address, zone };
 }
