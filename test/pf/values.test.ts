@@ -67,3 +67,26 @@ describe('PfState', () => {
     expect(PfState.keep({ maxStates: 10 })._problem).toBeUndefined();
   });
 });
+
+describe('PfAddress.interfaceAddress', () => {
+  test('is written (name); in a ruleset the external interface becomes ($ext_if), and a bad name is the rule\'s error', async () => {
+    expect(PfAddress.interfaceAddress('vtnet0').toString()).toBe('(vtnet0)');
+    expect(PfAddress.interfaceAddress('bad name')._problem?.message).toBe('Interface name of interfaceAddress is not valid');
+    const { gateway, gatewayRuleset, GW } = await import('./fixture-gateway');
+    const { PfAction, PfProtocol } = await import('../../lib/pf/types');
+    const { Testing } = await import('../../lib/testing/testing');
+    const { validateTree } = await import('../../lib/core/pipeline');
+    const g = gateway();
+    const fw = gatewayRuleset(g);
+    fw.addRule('ToExt', { action: PfAction.PASS, protocols: [PfProtocol.TCP], to: [PfAddress.interfaceAddress('vtnet0')] });
+    fw.addRule('ToInt', { action: PfAction.PASS, protocols: [PfProtocol.TCP], to: [PfAddress.interfaceAddress('vtnet1')] });
+    expect(Testing.synth(g.app).file(GW, '/etc/pf.conf')).toContain('pass proto tcp from any to ($ext_if)  # Firewall/ToExt');
+    expect(Testing.synth(g.app).pfConf(GW).rulesCommented('Firewall/ToInt')[0].to).toEqual(['(vtnet1)']);
+    fw.addRule('Bad', { action: PfAction.PASS, to: [PfAddress.interfaceAddress('bad name')] });
+    fw.addRule('Gone', { action: PfAction.PASS, to: [PfAddress.interfaceAddress('em4')] });
+    expect(validateTree(g.app).filter((i) => i.severity === 'error').map((i) => [i.path, i.message])).toEqual([
+      ['Firewall/Bad', 'Rule to: Interface name of interfaceAddress is not valid'],
+      ['Firewall/Gone', 'Rule interface em4 does not exist on Gw'],
+    ]);
+  });
+});

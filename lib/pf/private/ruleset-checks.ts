@@ -10,6 +10,7 @@ import type { PlanSet } from '../../core/contribution';
 import type { IReporter } from '../../core/diagnostics';
 import type { FreeBsdHost } from '../../core/host';
 import { IpAddress } from '../../net/address';
+import { INTERFACE_NAME } from '../../net/names';
 import type { PfRule } from '../pf-rule';
 import { PfTranslation } from '../pf-translation';
 import type { RulesetSpec } from './build';
@@ -19,6 +20,7 @@ import { openingRules, ruleFor } from './openings';
 import { interfaceOfAddress, prefixText } from './where';
 
 function missingInterface(report: IReporter, what: string, name: string, host: FreeBsdHost): void {
+  if (typeof name !== 'string' || !INTERFACE_NAME.test(name)) return; // reported as a bad name already
   report.error(`${what} ${name} does not exist on ${host.node.path}`, {
     value: name, allowed: `an interface of the host: ${host.interfaces.map((i) => i.name).join(', ') || 'none added'}`,
   });
