@@ -1,9 +1,11 @@
 import { App } from '../core/app';
 import { SynthHost, Synthesis } from '../core/synthesis';
 import { ValidationIssue } from '../core/errors';
+import { InterfaceKind } from '../core/interface';
 import { HaproxyConfView } from './parse-haproxy';
 import { PfConfView } from './parse-pf';
 import { readShellVars, readSysctlConf } from './parse-rc-conf';
+import { RcNetworkBoot, RcNetworkModel } from './rc-network';
 
 /**
  * A file of a synthesized host, in memory.
@@ -69,6 +71,24 @@ export class SynthesizedApp {
   /** The variables a host's /etc/rc.conf sets, read by sourcing it with /bin/sh. */
   public rcConf(hostname: string): Record<string, string> {
     return readShellVars(this.file(hostname, '/etc/rc.conf'));
+  }
+
+  /**
+   * What FreeBSD's rc.d would do with a host's /etc/rc.conf at boot: the `ifconfig` and `route`
+   * commands of rc.d/netif and rc.d/routing, in order (see `RcNetworkModel`). The kernel's own
+   * interfaces are the host's physical ones (`addInterface`), in the order they were added.
+   * @throws Error when the rc.conf uses something the model does not cover
+   */
+  public bootCommands(hostname: string): string[] {
+    return this.networkBoot(hostname).commands;
+  }
+
+  /** Like `bootCommands`, with rc.d's warnings and the commands that would fail. */
+  public networkBoot(hostname: string): RcNetworkBoot {
+    const plan = this.s.plans?.plans.find((p) => p.hostname === hostname);
+    if (!plan) throw new Error(`No plan of host ${hostname}; hosts are: ${this.hostnames.join(', ')}`);
+    const kernel = plan.interfaces.filter((i) => i.kind === InterfaceKind.PHYSICAL).map((i) => i.name);
+    return RcNetworkModel.boot(this.file(hostname, '/etc/rc.conf'), kernel);
   }
 
   /** The variables a host's /boot/loader.conf sets (read with /bin/sh). */
