@@ -27,6 +27,6 @@ test("the README's opening example synthesizes and renders what it says", async 
   const lb2 = manifest.hosts[1].files.map((f: any) => f.path);
   expect(lb2).toEqual(expect.arrayContaining(['/etc/rc.conf', '/etc/pf.conf', '/usr/local/etc/haproxy.conf', '/boot/loader.conf', '/etc/sysctl.conf']));
   const pf = fs.readFileSync(path.join(out, 'lb2.example.net/etc/pf.conf'), 'utf8');
-  expect(pf).toMatch(/pass in proto tcp from any to \{ 192\.0\.2\.50, 2001:db8::50 \} port \{ 80, 443 \}/);
+  expect(pf).toMatch(/pass in on \$ext_if proto tcp from any to \{ 192\.0\.2\.50, 2001:db8::50 \} port \{ 80, 443 \}/);
   expect(pf).toMatch(/proto carp/);
 });
