@@ -29,6 +29,14 @@ export class CheckFailedError extends Error {
   }
 }
 
+/** `--typecheck` found type errors: the compiler's output is printed; the app did not run. */
+export class TypecheckFailedError extends Error {
+  constructor(public readonly result: { readonly compiler: string; readonly output: string }) {
+    super(`the project has type errors (${result.compiler} --noEmit)`);
+    this.name = 'TypecheckFailedError';
+  }
+}
+
 export const noEntry = (cwd: string) =>
   new CliError(
     `No app to run in ${cwd}: no entry was given, no cdkbsd.json names one, and there is no main.ts.`,
@@ -47,10 +55,18 @@ export const tsxMissing = (entry: string) =>
     'Install it next to your app: `npm install --save-dev tsx`.',
   );
 
-export const noApp = (entry: string) =>
+export const noSynth = (entry: string) =>
   new CliError(
-    `${entry} ran but created no App.`,
-    'The entry should build the tree under `new App()` (from cdkbsd) and call `app.synth()`.',
+    `${entry} ran but never called app.synth(): nothing arrived in the folder synth passes to it as CDKBSD_OUTDIR.`,
+    'Build the tree under `new App()` (from cdkbsd) and end the entry with `app.synth()`. '
+    + 'An App given its own `outdir` writes there by itself, past --check, --diff and --dry-run: leave `outdir` out and choose the folder with `synth --out DIR`.',
+  );
+
+export const severalSynths = (entry: string, synths: number) =>
+  new CliError(
+    `${entry} synthesized ${synths} times into the one folder synth passes to it as CDKBSD_OUTDIR (several Apps, or app.synth() called more than once): each would replace the one before.`,
+    'synth handles one App per entry: give each App its own entry and run `synth --out DIR` for each, '
+    + 'or call app.synth() once. (An App given its own `outdir` writes there by itself, past synth.)',
   );
 
 export const esmNotSupported = (entry: string) =>

@@ -1,11 +1,15 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { ValidationIssue } from '../core/errors';
 import type { Synthesis } from '../core/synthesis';
+import { appErrorLines, describeAppError, formatLocation } from './app-error';
 import { parseSynthArgs, SynthOptions, SYNTH_USAGE } from './args';
 import type { CheckResult } from './check';
 import type { FileChange } from './diff';
-import { CheckFailedError, CliError, noApp } from './errors';
+import { CheckFailedError, CliError, noSynth, severalSynths, TypecheckFailedError } from './errors';
 import { loadEntry, ResolvedEntry, resolveEntry } from './entry';
+import { readStaged, removeDeadStagings, stagingPath, SynthCounter } from './staged';
+import type { TypecheckResult } from './typecheck';
 import { colourWanted, displayPath, formatBytes, formatSeconds, plural, shortList, Style, styleFor } from './format';
 import { packageVersion } from './version';
 
@@ -25,15 +29,10 @@ export enum ExitCode {
   CHANGED = 3,
 }
 
-/** The hook `App.synth()` calls instead of writing (lib/core/app.ts `SYNTH_HOOK`). */
-const SYNTH_HOOK = Symbol.for('cdkbsd.synth-hook');
-/** Apps push themselves here when it exists (so an entry that forgot `app.synth()` still works). */
-const APPS = Symbol.for('cdkbsd.apps');
-
 /** Hosts beyond which the summary stops listing them one by one, and a progress line is shown. */
 const MANY_HOSTS = 20;
 
-/** What the CLI did with one synthesized app. */
+/** What the CLI did with the synthesized app. */
 interface AppResult {
   readonly outdir: string;
   readonly synthesis: Synthesis;
@@ -65,9 +64,15 @@ function defaultIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
+/** The stage a failure happened in: the app's own code, or synth's work around it. */
+type Stage = 'cli' | 'app';
+
 /**
- * `synth [options] [entry]`: runs the app in this process and takes over its `app.synth()`
- * through the synth hook, to check, diff, write and summarize. Returns the exit status.
+ * `synth [options] [entry]`: runs the app in this process with CDKBSD_OUTDIR pointing at a fresh
+ * staging folder next to the output folder (and CDKBSD_CLI=1); the app's `app.synth()` writes
+ * there. synth then reads the staged output back, checks and diffs it, and swaps it into the
+ * output folder (or deletes it: --dry-run, --diff without --write, a failed --check).
+ * The contract is in docs/cli.md. Returns the exit status.
  */
 export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<number> {
   const started = Date.now();
@@ -76,7 +81,7 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
   try {
     opts = parseSynthArgs(argv);
   } catch (e) {
-    return reportFailure(e, io, errOut, undefined, undefined, [], false);
+    return reportFailure(e, 'cli', io, errOut, undefined, undefined, [], false);
   }
   if (opts.help) {
     io.stdout.write(SYNTH_USAGE);
@@ -88,12 +93,66 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
   }
   const out = styleFor(!opts.json && colourWanted(io.stdout, io.env));
   const results: AppResult[] = [];
-  const g = globalThis as any;
   const progress = new Progress(io, !opts.quiet && !opts.json && io.stderr.isTTY === true);
+  const outdir = path.resolve(io.cwd, opts.out ?? io.env.CDKBSD_OUTDIR ?? 'dist');
+  const write = !opts.dryRun && (!opts.diff || opts.write);
   let entry: ResolvedEntry | undefined;
+  let typecheck: TypecheckResult | undefined;
+  let stage: Stage = 'cli';
+  let staging: string | undefined;
+  let madeParent: string | undefined;
+  let counter: SynthCounter | undefined;
 
-  const hook = (app: { outdir: string }, s: Synthesis) => {
-    const outdir = path.resolve(io.cwd, app.outdir);
+  // Graphviz (WebAssembly) compiles in the background while the entry is resolved, so the
+  // diagram renders in this thread instead of starting a worker.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vizReady = opts.diagram && process.env.CDKBSD_NO_DIAGRAM !== '1' ? (require('../diagram/render-svg') as typeof import('../diagram/render-svg')).preloadSvgRenderer() : undefined;
+  const savedEnv = { ...process.env };
+  const savedArgv = process.argv;
+  try {
+    entry = resolveEntry(opts.entry, io.cwd);
+    if (opts.typecheck) {
+      progress.update(`type-checking ${displayPath(entry.file, io.cwd)}…`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runTypecheck } = require('./typecheck') as typeof import('./typecheck');
+      typecheck = runTypecheck(entry.file, io.cwd, errOut.enabled);
+      progress.clear();
+      if (!typecheck.ok) throw new TypecheckFailedError(typecheck);
+    }
+
+    // The staging folder: a sibling of the output folder, so that the swap is one rename.
+    madeParent = fs.mkdirSync(path.dirname(outdir), { recursive: true });
+    removeDeadStagings(outdir);
+    staging = stagingPath(outdir);
+    fs.rmSync(staging, { recursive: true, force: true });
+    counter = new SynthCounter(staging);
+    process.env.CDKBSD_OUTDIR = staging;
+    process.env.CDKBSD_CLI = '1';
+    if (!opts.diagram) process.env.CDKBSD_NO_DIAGRAM = '1';
+
+    progress.update(`running ${displayPath(entry.file, io.cwd)}…`);
+    if (vizReady) await vizReady;
+    stage = 'app';
+    const manifest = path.join(staging, 'manifest.json');
+    const trap = new AsyncErrorTrap();
+    try {
+      loadEntry(entry.file);
+      // The app may synthesize asynchronously: wait until the event loop is idle.
+      if (!fs.existsSync(manifest)) await trap.idle();
+      const synths = await counter.synths();
+      if (trap.error) throw trap.error.value;
+      stage = 'cli';
+      progress.clear();
+      if (synths === 0) throw noSynth(displayPath(entry.file, io.cwd));
+      if (synths > 1) throw severalSynths(displayPath(entry.file, io.cwd), synths);
+    } finally {
+      trap.dispose();
+      counter.close();
+    }
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+
+    const s = readStaged(staging);
     const many = s.hosts.length > MANY_HOSTS;
     const r: AppResult = { outdir, synthesis: s, written: false };
     results.push(r);
@@ -112,52 +171,19 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
       r.changes = computeChanges(s, outdir);
       progress.clear();
     }
-    if (!opts.dryRun) {
+    if (write) {
       if (many) progress.update(`writing ${countFiles(s).files} files into ${displayPath(outdir, io.cwd)}…`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { writeAtomically } = require('../core/writer') as typeof import('../core/writer');
-      writeAtomically(s, outdir, packageVersion());
+      (require('../core/writer') as typeof import('../core/writer')).swapIn(staging, outdir);
       r.written = true;
       progress.clear();
     }
-    return { outdir, hosts: s.hosts.length, ...countFiles(s), warnings: s.warnings };
-  };
-
-  // Graphviz (WebAssembly) compiles in the background while the entry is resolved, so the
-  // diagram renders in this thread instead of starting a worker.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const vizReady = opts.diagram && process.env.CDKBSD_NO_DIAGRAM !== '1' ? (require('../diagram/render-svg') as typeof import('../diagram/render-svg')).preloadSvgRenderer() : undefined;
-  const savedEnv = { ...process.env };
-  const savedArgv = process.argv;
-  const apps: Array<{ outdir: string; synth: () => unknown }> = [];
-  try {
-    entry = resolveEntry(opts.entry, io.cwd);
-    if (opts.out !== undefined) process.env.CDKBSD_OUTDIR = path.resolve(io.cwd, opts.out);
-    if (!opts.diagram) process.env.CDKBSD_NO_DIAGRAM = '1';
-    process.env.CDKBSD_CLI = '1';
-    g[SYNTH_HOOK] = hook;
-    g[APPS] = apps;
-    if (!opts.quiet && !opts.json && io.stderr.isTTY === true) progress.update(`running ${displayPath(entry.file, io.cwd)}…`);
-    if (vizReady) await vizReady;
-    loadEntry(entry.file);
-    if (results.length === 0) {
-      // The app may synthesize asynchronously: wait until the event loop is idle.
-      const late = await settle();
-      if (late !== undefined) throw late.error;
-    }
-    if (results.length === 0) {
-      // The entry built apps but never called app.synth(): synthesize them.
-      for (const app of apps) app.synth();
-    }
-    progress.clear();
-    if (results.length === 0) throw noApp(displayPath(entry.file, io.cwd));
   } catch (e) {
     progress.clear();
-    const outdir = apps[0]?.outdir ?? process.env.CDKBSD_OUTDIR ?? 'dist';
-    return reportFailure(e, io, errOut, entry, path.resolve(io.cwd, outdir), results, opts.json, started);
+    return reportFailure(e, stage, io, errOut, entry, outdir, results, opts.json, started);
   } finally {
-    delete g[SYNTH_HOOK];
-    delete g[APPS];
+    if (staging !== undefined) fs.rmSync(staging, { recursive: true, force: true });
+    if (madeParent !== undefined && !results.some((r) => r.written)) removeEmptyUpTo(path.dirname(outdir), madeParent);
     for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
     Object.assign(process.env, savedEnv);
     process.argv = savedArgv;
@@ -166,11 +192,9 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
   const changed = results.some((r) => (r.changes ?? []).length > 0);
   const code = opts.diff && changed ? ExitCode.CHANGED : ExitCode.OK;
   if (opts.json) {
-    io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, []), null, 2) + '\n');
+    io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, [], typecheck), null, 2) + '\n');
     return code;
   }
-  const outdirs = results.map((r) => r.outdir);
-  const twice = outdirs.filter((d, i) => outdirs.indexOf(d) !== i);
   for (const r of results) {
     if (!opts.quiet) printWarnings(r.synthesis.warnings, io, errOut);
     if (r.checks) printCheckProblems(r.checks, io, errOut, opts.quiet);
@@ -180,39 +204,62 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
       io.stdout.write(renderChanges(r.changes, out));
     }
   }
-  if (opts.out !== undefined) {
-    const wanted = path.resolve(io.cwd, opts.out);
-    for (const r of results) {
-      if (r.outdir !== wanted) io.stderr.write(`${errOut.yellow('warning:')} the app sets its own outdir (${displayPath(r.outdir, io.cwd)}); --out ${opts.out} was not used\n`);
-    }
-  }
-  for (const d of new Set(twice)) {
-    io.stderr.write(`${errOut.yellow('warning:')} the entry synthesized into ${displayPath(d, io.cwd)} more than once; the last synth is what it holds\n`);
-  }
   if (!opts.quiet) {
     // With --diff, stdout carries the patch alone (`synth --diff > changes.patch`): the summary goes to stderr.
     const stream = opts.diff ? io.stderr : io.stdout;
     const st = opts.diff ? errOut : out;
-    for (const r of results) stream.write(summaryText(r, entry!, io, st, Date.now() - started));
+    for (const r of results) stream.write(summaryText(r, entry!, io, st, Date.now() - started, opts, typecheck));
   }
   return code;
 }
 
-/** Waits until the event loop is idle (an async app), or an async error escapes the app. */
-function settle(): Promise<{ error: unknown } | undefined> {
-  return new Promise((resolve) => {
-    const done = (v: { error: unknown } | undefined) => {
-      process.removeListener('beforeExit', onIdle);
-      process.removeListener('unhandledRejection', onError);
-      process.removeListener('uncaughtException', onError);
-      resolve(v);
-    };
-    const onIdle = () => done(undefined);
-    const onError = (error: unknown) => done({ error });
-    process.once('beforeExit', onIdle);
-    process.on('unhandledRejection', onError);
-    process.on('uncaughtException', onError);
-  });
+/** Removes `dir` and its parents up to `top` (included) while they are empty: folders synth made for nothing. */
+function removeEmptyUpTo(dir: string, top: string): void {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return;
+    }
+    if (d === top || path.dirname(d) === d) return;
+  }
+}
+
+/**
+ * Catches errors that escape the app asynchronously (a rejected promise nobody awaits, a throw
+ * in a timer) while it runs, and tells when the event loop has nothing left to do.
+ */
+class AsyncErrorTrap {
+  public error?: { value: unknown };
+  private wake?: () => void;
+  private readonly onError = (value: unknown) => {
+    if (!this.error) this.error = { value };
+    this.wake?.();
+  };
+  private readonly onIdle = () => this.wake?.();
+
+  constructor() {
+    process.on('unhandledRejection', this.onError);
+    process.on('uncaughtException', this.onError);
+    process.on('beforeExit', this.onIdle);
+  }
+
+  /** Resolves once the event loop is idle, or an error escaped the app. */
+  public idle(): Promise<void> {
+    if (this.error) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  public dispose(): void {
+    process.removeListener('unhandledRejection', this.onError);
+    process.removeListener('uncaughtException', this.onError);
+    process.removeListener('beforeExit', this.onIdle);
+  }
 }
 
 function countFiles(s: Synthesis): { files: number; bytes: number } {
@@ -226,15 +273,16 @@ function countFiles(s: Synthesis): { files: number; bytes: number } {
 }
 
 /**
- * One finding: `[path] message`, then the offending value and what is allowed on their own
- * indented lines (`pad` is the width of the label before it).
+ * One finding: `[path] message`, then the offending value, what is allowed and where the
+ * construct was created, on their own indented lines (`pad` is the width of the label before it).
  */
-function issueLines(i: ValidationIssue & { location?: string }, st: Style, pad: number): string {
-  const where = i.path !== '' ? `[${i.path}] ` : i.location ? `[${i.location}] ` : '';
+function issueLines(i: ValidationIssue, st: Style, pad: number): string {
+  const where = i.path !== '' ? `[${i.path}] ` : i.source ? `[${i.source}] ` : '';
   const lines = [`${st.bold(where)}${i.message}`];
   const gap = ' '.repeat(pad);
   if (i.value !== undefined) lines.push(`${gap}${st.dim('got:')}     ${JSON.stringify(i.value)}`);
   if (i.allowed !== undefined) lines.push(`${gap}${st.dim('allowed:')} ${i.allowed}`);
+  if (i.path !== '' && i.source !== undefined) lines.push(`${gap}${st.dim('at:')}      ${i.source}`);
   return lines.join('\n');
 }
 
@@ -273,15 +321,19 @@ function checkLine(checks: CheckResult[]): string {
   return parts.length === 0 ? 'no file to check' : parts.join(', ');
 }
 
-function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: number): string {
+function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: number, opts: SynthOptions, typecheck?: TypecheckResult): string {
   const s = r.synthesis;
   const { files, bytes } = countFiles(s);
   const where = displayPath(r.outdir, io.cwd);
   const lines: string[] = [];
+  const app = displayPath(entry.file, io.cwd);
   const head = r.written
-    ? `${st.green('✔')} Synthesized ${displayPath(entry.file, io.cwd)} into ${st.bold(where + '/')} in ${formatSeconds(ms)}`
-    : `${st.green('✔')} Validated ${displayPath(entry.file, io.cwd)} in ${formatSeconds(ms)} (dry run: ${where}/ untouched)`;
+    ? `${st.green('✔')} Synthesized ${app} into ${st.bold(where + '/')} in ${formatSeconds(ms)}`
+    : opts.dryRun
+      ? `${st.green('✔')} Validated ${app} in ${formatSeconds(ms)} (dry run: ${where}/ untouched)`
+      : `${st.green('✔')} Validated ${app} in ${formatSeconds(ms)} (--diff: ${where}/ untouched; --diff --write writes)`;
   lines.push(head);
+  if (typecheck) lines.push(`  Type-checked with ${typecheck.compiler} (${displayPath(typecheck.tsconfig, io.cwd)})`);
   lines.push(`  ${plural(s.hosts.length, 'host')}, ${plural(files, 'file')}, ${formatBytes(bytes)}${r.written ? ' (and manifest.json)' : ''}`);
   if (s.hosts.length <= MANY_HOSTS) {
     const w = Math.max(...s.hosts.map((h) => h.hostname.length), 0);
@@ -315,36 +367,35 @@ function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: 
   return lines.join('\n') + '\n';
 }
 
+/** This copy of cdkbsd's lib/ folder (its frames are not the user's). */
+const LIB_DIR = path.resolve(__dirname, '..');
+
 /** Where in the app's own code a value error was thrown (first stack frame outside cdkbsd and node). */
-function userLocation(e: any, io: Io): string | undefined {
-  const stack = typeof e?.stack === 'string' ? e.stack : '';
-  const libDir = path.resolve(__dirname, '..');
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(line);
-    if (!m) continue;
-    const file = m[1];
-    if (file.startsWith(libDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${displayPath(file, io.cwd)}:${m[2]}:${m[3]}`;
-  }
-  return undefined;
+function userLocation(e: unknown, io: Io): string | undefined {
+  const loc = describeAppError(e, LIB_DIR).location;
+  return loc ? formatLocation(loc, io.cwd) : undefined;
 }
 
-/** Prints a failure and returns its exit status: 1 for the user's mistakes, 2 for internal faults. */
+/**
+ * Prints a failure and returns its exit status: 1 for the user's mistakes (including any error
+ * the app's code throws: `stage` is `app` while it runs), 2 for internal faults of synth.
+ */
 function reportFailure(
-  e: unknown, io: Io, st: Style, entry: ResolvedEntry | undefined, outdir: string | undefined,
+  e: unknown, stage: Stage, io: Io, st: Style, entry: ResolvedEntry | undefined, outdir: string | undefined,
   results: AppResult[], json: boolean, started = Date.now(),
 ): number {
   const err = e as any;
   const where = outdir ? displayPath(outdir, io.cwd) + '/' : 'the output folder';
   const untouched = `nothing was written (${where} is unchanged)`;
+  const Untouched = `${untouched[0].toUpperCase()}${untouched.slice(1)}.`;
   let code: number = ExitCode.INVALID;
   const errors: any[] = [];
   const lines: string[] = [];
   if (typeof err === 'object' && err !== null && err.name === 'ValidationError' && Array.isArray(err.issues)) {
     const loc = userLocation(err, io);
-    const issues = (err.issues as ValidationIssue[]).map((i) => (i.path === '' && loc ? { ...i, location: loc } : i));
+    const issues = (err.issues as ValidationIssue[]).map((i) => (i.path === '' && loc && i.source === undefined ? { ...i, source: loc } : i));
     for (const i of issues) {
-      errors.push({ kind: 'validation', path: i.path, message: i.message, value: i.value, allowed: i.allowed, location: (i as any).location });
+      errors.push({ kind: 'validation', path: i.path, message: i.message, value: i.value, allowed: i.allowed, location: i.source });
       lines.push(`${st.red('error:')} ${issueLines(i, st, 7)}`);
     }
     lines.push(`Validation failed with ${plural(issues.length, 'error')}; ${untouched}.`);
@@ -354,6 +405,10 @@ function reportFailure(
       if (!json && r.checks) printCheckProblems(r.checks, io, st, false);
     }
     lines.push(`${st.red('error:')} ${plural(err.failures, 'check')} failed; ${untouched}.`);
+  } else if (err instanceof TypecheckFailedError) {
+    errors.push({ kind: 'typecheck', compiler: err.result.compiler, message: err.result.output });
+    if (err.result.output !== '') lines.push(err.result.output, '');
+    lines.push(`${st.red('error:')} ${err.message}; the app did not run and ${untouched}.`);
   } else if (err instanceof CliError) {
     errors.push({ kind: 'usage', message: err.message, hint: err.hint });
     lines.push(`${st.red('error:')} ${err.message}`);
@@ -361,25 +416,36 @@ function reportFailure(
   } else if (err?.name === 'OutputError') {
     errors.push({ kind: 'output', message: err.message });
     lines.push(`${st.red('error:')} ${err.message}`);
-  } else if (typeof err?.message === 'string' && /^Transform failed with \d+ error/.test(err.message)) {
-    // esbuild (through tsx) could not parse the app: a syntax error in the user's code.
-    errors.push({ kind: 'syntax', message: err.message });
-    lines.push(`${st.red('error:')} ${err.message.trim()}`);
-  } else if (typeof err?.syscall === 'string' && typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) {
+  } else if (stage === 'cli' && typeof err?.syscall === 'string' && typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) {
     // The file system said no (EACCES, ENOSPC, EROFS …): a problem of this machine, not a bug.
     errors.push({ kind: 'system', code: err.code, message: err.message });
-    lines.push(`${st.red('error:')} ${err.message}`, `${untouched[0].toUpperCase()}${untouched.slice(1)}.`);
-  } else if (err?.code === 'MODULE_NOT_FOUND' && typeof err?.message === 'string') {
-    const msg = err.message.split('\n')[0];
-    errors.push({ kind: 'module', message: msg });
-    lines.push(`${st.red('error:')} ${msg}`, 'Is the app\'s package installed (`npm install`)?');
+    lines.push(`${st.red('error:')} ${err.message}`, Untouched);
+  } else if (stage === 'app') {
+    // Anything else the app threw (a TypeError, a syntax error, a failed read …) is the app's
+    // error: shown at the user's line, with the user's frames only.
+    const r = describeAppError(err, LIB_DIR);
+    const system = typeof err?.syscall === 'string' && typeof err?.code === 'string';
+    errors.push({
+      kind: r.kind === 'syntax' ? 'syntax' : system ? 'system' : 'app',
+      ...(system ? { code: err.code } : {}),
+      message: r.message,
+      location: r.location ? formatLocation(r.location, io.cwd) : null,
+    });
+    lines.push(...appErrorLines(r, st, io.cwd));
+    if (err?.code === 'MODULE_NOT_FOUND' && /Cannot find module '(?![./])/.test(String(err?.message))) {
+      lines.push('Is the app\'s package installed (`npm install`)?');
+    }
+    if (err?.cause !== undefined) lines.push(`caused by: ${describeAppError(err.cause, LIB_DIR).message}`);
+    if (io.env.CDKBSD_DEBUG === '1' && typeof err?.stack === 'string') lines.push('', 'the whole stack (CDKBSD_DEBUG=1):', err.stack);
+    const what = r.kind === 'syntax' ? 'The app does not parse' : 'The app threw this error (not a validation finding)';
+    lines.push(`${what}; ${untouched}.`);
   } else {
     code = ExitCode.INTERNAL;
     const stack = typeof err?.stack === 'string' ? err.stack : String(err);
     errors.push({ kind: 'internal', message: String(err?.message ?? err), stack });
     lines.push(`${st.red('internal error:')} ${stack}`);
     if (err?.cause?.stack) lines.push(`caused by: ${err.cause.stack}`);
-    lines.push(`This is a fault in cdkbsd or in the app's code, not a validation finding; ${untouched}.`);
+    lines.push(`This is a fault in synth itself, not in the app; ${untouched}. Please report it.`);
   }
   if (json) {
     io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, errors), null, 2) + '\n');
@@ -390,13 +456,14 @@ function reportFailure(
   return code;
 }
 
-function jsonReport(entry: ResolvedEntry | undefined, results: AppResult[], code: number, started: number, errors: any[]): unknown {
+function jsonReport(entry: ResolvedEntry | undefined, results: AppResult[], code: number, started: number, errors: any[], typecheck?: TypecheckResult): unknown {
   return {
     ok: errors.length === 0,
     exitCode: code,
     version: packageVersion(),
     entry: entry?.file ?? null,
     durationMs: Date.now() - started,
+    typecheck: typecheck ? { compiler: typecheck.compiler, tsconfig: typecheck.tsconfig, ok: typecheck.ok } : null,
     apps: results.map((r) => {
       const s = r.synthesis;
       return {
@@ -417,7 +484,7 @@ function jsonReport(entry: ResolvedEntry | undefined, results: AppResult[], code
           })),
         })),
         appFiles: s.rootFiles.map((f) => f.path),
-        warnings: s.warnings.map((w) => ({ path: w.path, message: w.message, value: w.value, allowed: w.allowed })),
+        warnings: s.warnings.map((w) => ({ path: w.path, message: w.message, value: w.value, allowed: w.allowed, location: w.source })),
         checks: r.checks ?? null,
         changed: r.changes ? r.changes.length > 0 : null,
         changes: r.changes

@@ -145,22 +145,35 @@ export function writeAtomically(s: Synthesis, outdir: string, version: string): 
   try {
     fs.chmodSync(tmp, 0o755);
     writeTree(s, tmp, version);
+    swapIn(tmp, abs);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * Moves the complete output folder `staged` (a sibling of `outdir`, on the same file system) into
+ * `outdir` by rename, under the lock, replacing the previous output only if cdkbsd wrote it.
+ * `writeAtomically` ends with it; `npx synth` swaps in the folder the app wrote (docs/cli.md).
+ * On failure the previous output is back in place and `staged` is left to the caller.
+ * @internal
+ */
+export function swapIn(staged: string, outdir: string): void {
+  const abs = path.resolve(outdir);
+  const sib = siblings(abs);
+  recover(abs);
   acquireLock(sib.lock);
   let old: string | undefined;
   try {
     assertOurs(abs);
     if (fs.existsSync(abs)) {
-      old = path.join(sib.parent, `${sib.oldPrefix}${process.pid}-${path.basename(tmp).slice(-6)}`);
+      old = path.join(sib.parent, `${sib.oldPrefix}${process.pid}-${path.basename(staged).replace(/[^A-Za-z0-9]/g, '').slice(-6)}`);
       fs.renameSync(abs, old);
     }
-    fs.renameSync(tmp, abs);
+    fs.renameSync(staged, abs);
   } catch (e) {
     if (old && !fs.existsSync(abs)) fs.renameSync(old, abs);
-    fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   } finally {
     fs.rmSync(sib.lock, { force: true });

@@ -55,10 +55,10 @@ function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Names next to `outdir` that a synth into it may leave behind (temp, old, lock). */
+/** Names next to `outdir` that a synth into it may leave behind (temp, old, lock, staging). */
 function leftovers(outdir: string): string[] {
   const base = path.basename(outdir);
-  return fs.readdirSync(path.dirname(outdir)).filter((x) => x.startsWith(`.${base}.`));
+  return fs.readdirSync(path.dirname(outdir)).filter((x) => x.startsWith(`.${base}.`) || x.replace(/^\.+/, '').startsWith(`cdkbsd-staging-${base}-`));
 }
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
@@ -67,7 +67,7 @@ describe('synth --help and --version', () => {
   test('--help prints the usage with every option and the exit statuses, exit 0', () => {
     const r = synth(['--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--out DIR', '--check', '--diff', '--dry-run', '--no-diagram', '--quiet', '--json', '--help', '--version']) {
+    for (const opt of ['--out DIR', '--check', '--diff', '--write', '--dry-run', '--typecheck', '--no-diagram', '--quiet', '--json', '--help', '--version']) {
       expect(r.stdout).toContain(opt);
     }
     const statuses = r.stdout.split('Exit status:')[1].split('\n').map((l) => /^\s+(\d)\s/.exec(l)?.[1]).filter(Boolean);
@@ -197,19 +197,24 @@ describe('entry resolution', () => {
     expect(r.stderr).toContain('"app" must be a file path, not a command');
   });
 
-  test('an entry that forgets app.synth() is synthesized anyway; an async one is waited for', () => {
-    for (const f of ['nosynth.ts', 'async.ts']) {
-      const out = freshDir();
-      const r = synth([fixture(f), '--out', out]);
-      expect(r.code).toBe(0);
-      expect(readTree(out)['a.example.net/etc/rc.conf']).toContain('hostname="a.example.net"');
-    }
+  test('an async entry (app.synth() after an await) is waited for', () => {
+    const out = freshDir();
+    const r = synth([fixture('async.ts'), '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readTree(out)['a.example.net/etc/rc.conf']).toContain('hostname="a.example.net"');
   });
 
-  test('an entry that creates no App is exit 1', () => {
-    const r = synth([fixture('noapp.ts'), '--out', freshDir()]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: test/cli/fixtures/noapp.ts ran but created no App.');
+  test('an entry that never calls app.synth(), or creates no App, is exit 1 saying so; nothing is written', () => {
+    for (const f of ['nosynth.ts', 'noapp.ts']) {
+      const out = freshDir();
+      const r = synth([fixture(f), '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: test/cli/fixtures/${f} ran but never called app.synth(): nothing arrived in the folder synth passes to it as CDKBSD_OUTDIR.`);
+      expect(r.stderr).toContain('end the entry with `app.synth()`');
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(leftovers(out)).toEqual([]);
+    }
   });
 
   test('require.main is the entry, as under node: the example\'s guard holds without CDKBSD_CLI', () => {
@@ -257,19 +262,65 @@ describe('failures', () => {
     expect(r.stdout).not.toContain('has-a-hyphen');
   });
 
-  test('an internal fault (a TypeError in the app) is exit 2 with the stack trace, nothing written', () => {
+  test('a TypeError in the app is the app\'s error: exit 1, its line (source-mapped), a code frame, no frame of node, tsx or cdkbsd; nothing written', () => {
     const { out, before } = previousOutput();
     const r = synth([fixture('fault.ts'), '--out', out]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe("internal error: TypeError: Cannot read properties of undefined (reading 'address')");
-    expect(r.stderr).toMatch(/^\s+at .*test\/cli\/fixtures\/fault\.ts:7:\d+\)?$/m); // source-mapped to the TypeScript line
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe("error: TypeError: Cannot read properties of undefined (reading 'address')");
+    const src = fs.readFileSync(fixture('fault.ts'), 'utf8').split('\n');
+    const col = src[6].indexOf('props.address') + 1 + 'props.'.length; // V8 points at the property read
+    expect(lines[1]).toBe(`    at test/cli/fixtures/fault.ts:7:${col}`);
+    expect(r.stderr).toContain(`> 7 | ${src[6]}\n    | ${' '.repeat(col - 1)}^\n`);
+    expect(r.stderr).not.toContain('called from'); // the top level of the entry: no caller
+    expect(r.stderr).toContain(`  6 | ${src[5]}\n`); // the lines around it
+    expect(r.stderr).not.toMatch(/node_modules|node:internal|\/lib\/|internal error/);
+    expect(r.stderr).toContain(`The app threw this error (not a validation finding); nothing was written (${out}/ is unchanged).`);
     expect(readTree(out)).toEqual(before);
   });
 
-  test('a syntax error in the app is exit 1 with file:line:column and no stack trace', () => {
+  test('a misspelt method (carp.addVIP) points at the user\'s call; --json gives the same as data', () => {
+    const r = synth([fixture('typo.ts'), '--out', freshDir()]);
+    expect(r.code).toBe(1);
+    const src = fs.readFileSync(fixture('typo.ts'), 'utf8').split('\n');
+    const line = src.findIndex((l) => l.includes('cluster.addVIP(')) + 1;
+    const col = src[line - 1].indexOf('cluster.addVIP') + 1 + 'cluster.'.length;
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual(['error: TypeError: cluster.addVIP is not a function', `    at test/cli/fixtures/typo.ts:${line}:${col}`]);
+    expect(r.stderr).toMatch(new RegExp(`^> ${line} \\| .*cluster\\.addVIP\\('Web'`, 'm'));
+    // The call is inside buildApp, called from the entry's last line: the user's frames only.
+    expect(r.stderr).toMatch(new RegExp(`\\n {4}called from test/cli/fixtures/typo\\.ts:${src.length - 1}:1\\nThe app threw`));
+    expect(r.stderr).not.toMatch(/node_modules|node:internal|\/lib\//);
+    const j = JSON.parse(synth([fixture('typo.ts'), '--out', freshDir(), '--json']).stdout);
+    expect(j).toMatchObject({ ok: false, exitCode: 1 });
+    expect(j.errors).toEqual([{ kind: 'app', message: 'TypeError: cluster.addVIP is not a function', location: `test/cli/fixtures/typo.ts:${line}:${col}` }]);
+  });
+
+  test('an error escaping the app asynchronously (an unhandled rejection) is the app\'s error too, exit 1', () => {
+    const out = freshDir();
+    const r = synth([fixture('async-fault.ts'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('error: the backend list could not be loaded');
+    expect(r.stderr).toMatch(/^ {4}at test\/cli\/fixtures\/async-fault\.ts:\d+:\d+$/m);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a syntax error in the app is exit 1 with file:line:column and a code frame, not esbuild\'s wording', () => {
     const r = synth([fixture('syntax-error.ts'), '--out', freshDir()]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/test\/cli\/fixtures\/syntax-error\.ts:3:\d+: ERROR: /);
+    const src = fs.readFileSync(fixture('syntax-error.ts'), 'utf8').split('\n');
+    const col = src[2].indexOf(';') + 1;
+    expect(r.stderr.split('\n')[0]).toBe(`error: syntax error in test/cli/fixtures/syntax-error.ts:3:${col}: Unexpected ";"`);
+    expect(r.stderr).toContain(`> 3 | ${src[2]}\n    | ${' '.repeat(col - 1)}^\n`);
+    expect(r.stderr).not.toMatch(/Transform failed|ERROR:|esbuild/);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stderr).toContain('The app does not parse; nothing was written');
+  });
+
+  test('a syntax error in a JavaScript entry (V8\'s) is shown the same way', () => {
+    const r = synth([fixture('syntax-error.cjs'), '--out', freshDir()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toMatch(/^error: syntax error in test\/cli\/fixtures\/syntax-error\.cjs:3:\d+: /);
+    expect(r.stderr).toMatch(/^> 3 \| /m);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 
@@ -294,7 +345,7 @@ test('a file system error (the output folder under a regular file) is exit 1 wit
   expect(fs.readFileSync(file, 'utf8')).toBe('not a folder');
 });
 
-test('--out is named in a warning when the app sets its own outdir', () => {
+test('an App with its own outdir writes there by itself, past synth: exit 1 naming the cause, nothing in --out', () => {
   const dir = freshDir();
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'main.ts'), [
@@ -304,9 +355,11 @@ test('--out is named in a warning when the app sets its own outdir', () => {
     'app.synth();',
   ].join('\n'));
   const r = synth(['--out', 'wanted', '--no-diagram'], { cwd: dir });
-  expect(r.code).toBe(0);
-  expect(r.stderr).toBe('warning: the app sets its own outdir (own); --out wanted was not used\n');
-  expect(fs.existsSync(path.join(dir, 'own', 'manifest.json'))).toBe(true);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('error: main.ts ran but never called app.synth()');
+  expect(r.stderr).toContain('An App given its own `outdir` writes there by itself, past --check, --diff and --dry-run: leave `outdir` out and choose the folder with `synth --out DIR`.');
+  expect(fs.existsSync(path.join(dir, 'own', 'manifest.json'))).toBe(true); // the app's own doing
+  expect(fs.readdirSync(dir).sort()).toEqual(['main.ts', 'own']);
 });
 
 describe('warnings, --quiet, --dry-run', () => {
@@ -340,9 +393,10 @@ describe('--diff', () => {
     const out = freshDir();
     expect(synth([fixture('variant.ts'), '--out', out]).code).toBe(0);
     const before = readTree(out);
-    const r = synth([fixture('variant.ts'), '--out', out, '--diff'], { env: { CLI_TEST_VARIANT: 'b' } });
+    const r = synth([fixture('variant.ts'), '--out', out, '--diff', '--write'], { env: { CLI_TEST_VARIANT: 'b' } });
     expect(r.code).toBe(3);
-    const after = readTree(out); // written: the diff is shown before the new output is swapped in
+    const after = readTree(out); // --write: the diff is shown, then the new output is swapped in
+    expect(after).not.toEqual(before);
 
     // Host headers, in order, each followed by that host's files only.
     const headers = r.stdout.split('\n').filter((l) => l.startsWith('# host '));
@@ -379,6 +433,34 @@ describe('--diff', () => {
     expect(again.stderr).toMatch(/^ {2}Changes: none \(.* already held this output\)$/m);
   });
 
+  test('--diff alone shows what would change and writes nothing (exit 3); the summary says how to write', () => {
+    const out = freshDir();
+    expect(synth([fixture('variant.ts'), '--out', out]).code).toBe(0);
+    const before = readTree(out);
+    const r = synth([fixture('variant.ts'), '--out', out, '--diff'], { env: { CLI_TEST_VARIANT: 'b' } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('+++ b/c.example.net/etc/rc.conf');
+    expect(r.stderr).toMatch(/^✔ Validated test\/cli\/fixtures\/variant\.ts in [\d.]+ s \(--diff: .* untouched; --diff --write writes\)$/m);
+    expect(r.stderr).not.toContain('(and manifest.json)');
+    expect(readTree(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
+    // Asked again with --write: the same diff, and now written.
+    const w = synth([fixture('variant.ts'), '--out', out, '--diff', '--write'], { env: { CLI_TEST_VARIANT: 'b' } });
+    expect(w.code).toBe(3);
+    expect(w.stdout).toBe(r.stdout);
+    expect(readTree(out)['c.example.net/etc/rc.conf']).toContain('hostname="c.example.net"');
+    expect(synth([fixture('variant.ts'), '--out', out, '--diff'], { env: { CLI_TEST_VARIANT: 'b' } }).code).toBe(0);
+  });
+
+  test('--write without --diff, and --write with --dry-run, are usage errors', () => {
+    const a = synth([fixture('variant.ts'), '--write']);
+    expect(a.code).toBe(1);
+    expect(a.stderr.split('\n')[0]).toBe('error: --write goes with --diff (without --diff, synth writes anyway)');
+    const b = synth([fixture('variant.ts'), '--diff', '--write', '--dry-run']);
+    expect(b.code).toBe(1);
+    expect(b.stderr.split('\n')[0]).toBe('error: --write and --dry-run contradict each other');
+  });
+
   test('a mode change shows old and new mode; --dry-run --diff leaves the output as it was', () => {
     const out = freshDir();
     expect(synth([fixture('variant.ts'), '--out', out]).code).toBe(0);
@@ -404,7 +486,7 @@ describe('--json', () => {
   test('the summary as JSON: hosts, files (path, bytes, mode, secret, producer, target), warnings, changes; no content, no secret', () => {
     const out = freshDir();
     expect(synth([fixture('variant.ts'), '--out', out]).code).toBe(0);
-    const r = synth([fixture('variant.ts'), '--out', out, '--json', '--diff'], { env: { CLI_TEST_VARIANT: 'b' } });
+    const r = synth([fixture('variant.ts'), '--out', out, '--json', '--diff', '--write'], { env: { CLI_TEST_VARIANT: 'b' } });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('');
     const j = JSON.parse(r.stdout);
@@ -488,5 +570,153 @@ describe('large fleets', () => {
     expect(piped.stderr).toBe('');
     expect(piped.stdout).toMatch(/^ {2}32 hosts, /m);
     expect(piped.stdout).toContain('(each host and file is listed in');
+  });
+});
+
+describe('the contract between synth and the app (docs/cli.md)', () => {
+  test('the app gets CDKBSD_OUTDIR = a fresh staging folder next to the output folder, and CDKBSD_CLI=1; app.synth() writes the manifest there; synth swaps it in', () => {
+    const out = freshDir();
+    const probe = `${out}.probe`;
+    const r = synth([fixture('env-probe.ts'), '--out', out, '--no-diagram'], { env: { CLI_TEST_PROBE: probe } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [seen, after] = fs.readFileSync(probe, 'utf8').split('\n').map((l) => JSON.parse(l));
+    expect(seen).toEqual({
+      CDKBSD_OUTDIR: path.join(path.dirname(out), `.cdkbsd-staging-${path.basename(out)}-${seen.pid}`),
+      CDKBSD_CLI: '1',
+      CDKBSD_NO_DIAGRAM: '1',
+      outdir: seen.CDKBSD_OUTDIR, // new App() took it as its outdir
+      pid: seen.pid,
+    });
+    expect(after.afterSynth).toEqual(['a.example.net', 'manifest.json']); // app.synth() wrote the staging folder
+    expect(fs.existsSync(seen.CDKBSD_OUTDIR)).toBe(false); // swapped in
+    expect(fs.readdirSync(out).sort()).toEqual(['a.example.net', 'manifest.json']);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('the same app run without synth (tsx alone, CDKBSD_OUTDIR set) writes the same files: the app knows nothing of the CLI', () => {
+    const viaCli = freshDir();
+    expect(synth([fixture('variant.ts'), '--out', viaCli, '--no-diagram']).code).toBe(0);
+    const plain = freshDir();
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKBSD_OUTDIR: plain, CDKBSD_NO_DIAGRAM: '1' };
+    delete env.CDKBSD_CLI;
+    const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', fixture('variant.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readTree(plain)).toEqual(readTree(viaCli));
+  });
+
+  test('--dry-run and a failed synth leave no staging folder and create no parent folder', () => {
+    const parent = path.join(freshDir(), 'deep', 'er');
+    const out = path.join(parent, 'dist');
+    expect(synth([fixture('variant.ts'), '--out', out, '--dry-run']).code).toBe(0);
+    expect(fs.existsSync(path.dirname(path.dirname(parent)))).toBe(false);
+    expect(synth([fixture('broken.ts'), '--out', out]).code).toBe(1);
+    expect(fs.existsSync(path.dirname(path.dirname(parent)))).toBe(false);
+  });
+
+  test('what a killed synth left (its staging folder, the writer\'s temp folder of it) is removed by the next synth', () => {
+    const out = freshDir();
+    fs.mkdirSync(out);
+    const base = path.basename(out);
+    const parent = path.dirname(out);
+    const dead = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
+    const stale = [`.cdkbsd-staging-${base}-${dead}`, `..cdkbsd-staging-${base}-${dead}.tmp-${dead}-abcdef`];
+    for (const n of stale) {
+      fs.mkdirSync(path.join(parent, n));
+      fs.writeFileSync(path.join(parent, n, 'manifest.json'), '{}');
+    }
+    const other = `.cdkbsd-staging-${base}-x-${dead}`; // another folder's staging (named base-x): not ours to remove
+    fs.mkdirSync(path.join(parent, other));
+    fs.rmdirSync(out);
+    expect(synth([fixture('variant.ts'), '--out', out, '--no-diagram']).code).toBe(0);
+    for (const n of stale) expect(fs.existsSync(path.join(parent, n))).toBe(false);
+    expect(fs.existsSync(path.join(parent, other))).toBe(true);
+  });
+
+  test('two Apps synthesizing into the one staging folder: exit 1 naming the problem, nothing written', () => {
+    const { out, before } = (() => {
+      const o = freshDir();
+      expect(synth([fixture('variant.ts'), '--out', o]).code).toBe(0);
+      return { out: o, before: readTree(o) };
+    })();
+    const r = synth([fixture('two-apps.ts'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('error: test/cli/fixtures/two-apps.ts synthesized 2 times into the one folder synth passes to it as CDKBSD_OUTDIR (several Apps, or app.synth() called more than once): each would replace the one before.');
+    expect(r.stderr).toContain('synth handles one App per entry');
+    expect(readTree(out)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  test('validation errors say where the construct was created in the app (file:line:col)', () => {
+    const r = synth([fixture('broken.ts'), '--out', freshDir()]);
+    expect(r.code).toBe(1);
+    const src = fs.readFileSync(fixture('broken.ts'), 'utf8').split('\n');
+    const vipLine = src.findIndex((l) => l.includes("addVip('Vip'")) + 1;
+    expect(r.stderr).toMatch(new RegExp(`^error: \\[Carp/Vip\\] vhid must be an integer from 1 to 255\\n(\\s+\\S+:.*\\n)*\\s+at:\\s+test/cli/fixtures/broken\\.ts:${vipLine}:\\d+$`, 'm'));
+  });
+});
+
+describe('--typecheck', () => {
+  // Projects inside the repository (the .cdkbsd-* names are git-ignored), so that the
+  // repository's TypeScript is the project's.
+  const projects: string[] = [];
+  afterAll(() => {
+    for (const p of projects) fs.rmSync(p, { recursive: true, force: true });
+  });
+  function project(mainTs: string, where = ROOT): string {
+    const dir = fs.mkdtempSync(path.join(where, '.cdkbsd-typecheck-'));
+    projects.push(dir);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], strict: true, skipLibCheck: true, noEmit: true },
+      include: ['*.ts'],
+    }));
+    fs.writeFileSync(path.join(dir, 'main.ts'), mainTs);
+    return dir;
+  }
+  const lib = JSON.stringify(path.join(ROOT, 'lib'));
+  const app = (extra: string) => [
+    `const { App, FreeBsdHost } = require(${lib});`,
+    extra,
+    'const app = new App();',
+    "new FreeBsdHost(app, 'A', { hostname: 'a.example.net' }).addInterface('vtnet0', { ipv4: '192.0.2.11/24' });",
+    "require('fs').writeFileSync(__dirname + '/ran', '');",
+    'app.synth();',
+  ].join('\n');
+
+  test('a type error stops synth before the app runs: exit 1 with the compiler\'s diagnostics, nothing written', () => {
+    const dir = project(app("const vhid: number = '10';"));
+    const r = synth(['--typecheck', '--out', 'out'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^main\.ts\(2,7\): error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
+    expect(r.stderr).toMatch(/^error: the project has type errors \(tsc \d+\.\d+\.\d+ --noEmit\); the app did not run and nothing was written \(out\/ is unchanged\)\.$/m);
+    expect(fs.existsSync(path.join(dir, 'ran'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+    const j = JSON.parse(synth(['--typecheck', '--json'], { cwd: dir }).stdout);
+    expect(j.errors[0]).toMatchObject({ kind: 'typecheck' });
+    expect(j.errors[0].message).toContain('TS2322');
+  });
+
+  test('a project that type-checks is synthesized, and the summary names the compiler', () => {
+    const dir = project(app(''));
+    const r = synth(['--typecheck', '--out', 'out', '--no-diagram'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const ts = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+    expect(r.stdout).toContain(`  Type-checked with tsc ${ts} (tsconfig.json)\n`);
+    expect(fs.existsSync(path.join(dir, 'out', 'a.example.net', 'etc', 'rc.conf'))).toBe(true);
+  });
+
+  test('without TypeScript installed, or without a tsconfig.json, --typecheck says what to install or add: exit 1', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-typecheck-'));
+    projects.push(outside);
+    const dir = project(app(''), outside);
+    const r = synth(['--typecheck', '--out', 'out'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: --typecheck runs the project's TypeScript compiler, and none is installed for tsconfig.json.\nInstall it next to the app: `npm install --save-dev typescript @types/node`.\n");
+    fs.rmSync(path.join(dir, 'tsconfig.json'));
+    const n = synth(['--typecheck', '--out', 'out'], { cwd: dir });
+    expect(n.code).toBe(1);
+    expect(n.stderr.split('\n')[0]).toBe('error: --typecheck needs a tsconfig.json, and there is none in . or above.');
   });
 });
