@@ -72,6 +72,7 @@ export function initProject(dir: string, name?: string): string[] {
   const values = {
     name: packageNameFor(name ?? path.basename(path.resolve(dir))),
     cdkbsdVersion: `^${packageVersion()}`,
+    version: packageVersion(),
   };
   if (name !== undefined && packageNameFor(name) !== name) {
     throw new UsageError(`--name ${JSON.stringify(name)} is not a valid npm package name (try ${packageNameFor(name)})`, 'cdkbsd');
@@ -127,9 +128,10 @@ export async function runCdkbsd(argv: string[], io: Io = defaultIo()): Promise<n
       '',
       'Next:',
       ...(rel === '.' ? [] : [`  cd ${rel}`]),
-      '  npm install',
-      '  npm test        # unit tests of the topology (vitest)',
-      '  npx synth       # writes dist/: one folder per host',
+      `  npm install /path/to/cdkbsd-${packageVersion()}.tgz   # while cdkbsd is not on npm: \`npm pack\` in a cdkbsd checkout (README.md)`,
+      '  npm test              # unit tests of the topology (vitest)',
+      '  npm run typecheck     # tsc --noEmit',
+      '  npx synth             # writes dist/: one folder per host',
       '',
     ].join('\n'));
     return 0;

@@ -30,7 +30,7 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
 const node = (script: string, args: string[], cwd: string, env: Record<string, string> = {}) => run(process.execPath, [script, ...args], cwd, env);
 
 describe('cdkbsd init', () => {
-  test('writes the scaffold into a new folder: package.json with cdkbsd, constructs, vitest 4 and tsx, and the scripts', () => {
+  test('writes the scaffold into a new folder: package.json with cdkbsd, constructs, vitest 4, tsx, typescript and @types/node, and the scripts', () => {
     const dir = path.join(tmpRoot, 'My Infra');
     const r = node(CDKBSD, ['init', dir], tmpRoot);
     expect(r.stderr).toBe('');
@@ -39,13 +39,37 @@ describe('cdkbsd init', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('my-infra');
     expect(pkg.dependencies).toEqual({ cdkbsd: `^${VERSION}`, constructs: '^10.4.2' });
-    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['tsx', 'vitest']);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(['@types/node', 'tsx', 'typescript', 'vitest']);
     expect(pkg.devDependencies.vitest).toMatch(/^\^4\./);
-    expect(pkg.scripts).toEqual({ synth: 'synth', test: 'vitest run' });
+    expect(pkg.devDependencies.typescript).toMatch(/^\^5\.9\./);
+    expect(pkg.scripts).toEqual({ synth: 'synth', test: 'vitest run', typecheck: 'tsc --noEmit' });
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'cdkbsd.json'), 'utf8'))).toEqual({ app: 'main.ts' });
-    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/']));
-    expect(r.stdout).toContain('npm install');
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/', '.cdkbsd-*']));
+    expect(r.stdout).toContain(`npm install /path/to/cdkbsd-${VERSION}.tgz`);
+    expect(r.stdout).toContain('npm run typecheck');
     expect(r.stdout).toContain('npx synth');
+  });
+
+  test('tsconfig.json uses a module resolution that TypeScript 5 to 7 accept for a CommonJS app (nodenext), with the node types', () => {
+    const dir = path.join(tmpRoot, 'tsconfig-check');
+    expect(node(CDKBSD, ['init', dir], tmpRoot).status).toBe(0);
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'));
+    expect(tsconfig.compilerOptions).toMatchObject({ module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], strict: true, noEmit: true });
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg.type).toBeUndefined(); // CommonJS: \`require.main === module\` in main.ts
+  });
+
+  test('the README says how to install while cdkbsd is unpublished, and that --diff writes nothing without --write', () => {
+    const dir = path.join(tmpRoot, 'readme-check');
+    expect(node(CDKBSD, ['init', dir], tmpRoot).status).toBe(0);
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('E404');
+    expect(readme).toMatch(/^cd \/path\/to\/cdkbsd && npm install && npm pack\s+#/m);
+    expect(readme).toMatch(new RegExp(`^npm install /path/to/cdkbsd/cdkbsd-${VERSION.replace(/\./g, '\\.')}\\.tgz\\s+#`, 'm'));
+    expect(readme).toMatch(/^npx synth --diff +# shows what would change in dist\/ and writes nothing/m);
+    expect(readme).toMatch(/^npx synth --diff --write +# shows the changes, then writes them$/m);
+    expect(readme).toMatch(/^npm run typecheck +#/m);
+    expect(readme).toMatch(/^npx synth --typecheck +#/m);
   });
 
   test('refuses a folder that is not empty, and writes nothing into it; a folder with only .git is fine', () => {
@@ -111,6 +135,18 @@ describe('the scaffolded app against this checkout', () => {
     }
   });
 
+  test('the scaffold type-checks with this checkout\'s TypeScript, and `synth --typecheck` says so before synthesizing', () => {
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const ts = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+    const r = node(tsc, ['--noEmit', '-p', 'tsconfig.json'], dir);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const s = node(SYNTH, ['--typecheck', '--dry-run'], dir);
+    expect(s.stderr).toBe('');
+    expect(s.status).toBe(0);
+    expect(s.stdout).toContain(`  Type-checked with tsc ${ts} (tsconfig.json)\n`);
+  }, 60_000);
+
   test('main.test.ts passes under vitest', () => {
     const r = run(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], dir, { NO_COLOR: '1' });
     expect(r.stdout + r.stderr).toMatch(/Tests\s+6 passed \(6\)/);
@@ -175,6 +211,38 @@ describe('SLOW: a new project from `npm pack` installs, passes its own test and 
     expect(r.stdout + r.stderr).toMatch(/Tests\s+6 passed \(6\)/);
     expect(r.status).toBe(0);
   }, 120_000);
+
+  test('npm run typecheck passes with the TypeScript 5.9 of package.json, and with TypeScript 7', (ctx) => {
+    if (!tarball) return ctx.skip(skipReason);
+    const r = run('npm', ['run', 'typecheck'], project);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const installed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
+    expect(installed).toMatch(/^5\.9\./);
+    // TypeScript 7 (the native compiler), installed beside the project: no moduleResolution=node10 there.
+    const ts7 = path.join(tmpRoot, 'ts7');
+    fs.mkdirSync(ts7);
+    fs.writeFileSync(path.join(ts7, 'package.json'), '{"private": true}');
+    const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', 'typescript@7'], ts7, {}, 180_000);
+    expect(install.status, install.stderr).toBe(0);
+    const seven = node(path.join(ts7, 'node_modules', 'typescript', 'bin', 'tsc'), ['--version'], project);
+    expect(seven.stdout).toMatch(/^Version 7\./);
+    const c = node(path.join(ts7, 'node_modules', 'typescript', 'bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], project);
+    expect(c.stdout + c.stderr).toBe('');
+    expect(c.status).toBe(0);
+  }, 240_000);
+
+  test('every command of the README\'s "Use" block runs as written', (ctx) => {
+    if (!tarball) return ctx.skip(skipReason);
+    const readme = fs.readFileSync(path.join(project, 'README.md'), 'utf8');
+    const block = /## Use\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const commands = block!.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '');
+    expect(commands).toEqual(['npm test', 'npm run typecheck', 'npx synth', 'npx synth --typecheck', 'npx synth --diff', 'npx synth --diff --write', 'npx synth --check']);
+    for (const c of commands) {
+      const r = run('/bin/sh', ['-c', c], project, { NO_COLOR: '1' });
+      expect(r.status, `${c}\n${r.stdout}${r.stderr}`).toBe(0);
+    }
+  }, 240_000);
 
   test('npx synth writes dist/ with both hosts, and --diff then reports no change', (ctx) => {
     if (!tarball) return ctx.skip(skipReason);
