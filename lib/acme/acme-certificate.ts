@@ -211,9 +211,9 @@ export class AcmeCertificate extends Construct {
    * @internal For HTTP-01: the lines a port-80 frontend needs before its HTTPS redirect, answering
    * tokens from the map the hook fills over the runtime API.
    */
-  public _haproxyHttp01Lines(): string[] {
+  public _haproxyHttp01Lines(options: AcmeModelOptions = {}): string[] {
     if (this.challenge?.kind !== AcmeChallengeKind.HTTP_01) return [];
-    const map = acmePaths(this.name, this.pemPath, DEFAULT_SOCKET).http01Map;
+    const map = acmePaths(this.name, this.pemPath, DEFAULT_SOCKET, options.prefix ?? '').http01Map;
     const token = `path,field(4,/),map(${map})`;
     return [`http-request return status 200 content-type text/plain lf-string %[${token}] if { path_beg /.well-known/acme-challenge/ } { ${token} -m found }`];
   }
