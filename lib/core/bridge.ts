@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from './diagnostics';
 import { InterfaceKind, NetworkInterface, NetworkInterfaceProps } from './interface';
+import { checkInit } from './private/check-props';
 
 /**
  * Properties of a bridge interface.
@@ -26,6 +27,7 @@ export class BridgeInterface extends NetworkInterface {
   /** @internal Use `FreeBsdHost.addBridge`. */
   constructor(scope: Construct, name: string, props: BridgeInterfaceProps) {
     super(scope, name, props, InterfaceKind.BRIDGE);
+    checkInit(this, 'cdkbsd.BridgeInterface', props);
     const given = props.members ?? [];
     this.members = Array.isArray(given) ? given.filter((m) => typeof m === 'string') : [];
     if (typeof name === 'string' && !/^bridge[0-9]{1,5}$/.test(name)) {

@@ -3,6 +3,7 @@ import type { AliasLine, KeySetting } from './contribution';
 import { Diagnostics } from './diagnostics';
 import { AddressFamily, InterfaceAddress } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED, rcInterfaceName } from '../net/names';
+import { checkInit } from './private/check-props';
 
 /**
  * Addresses of one network interface of a host.
@@ -80,6 +81,7 @@ export class NetworkInterface extends Construct {
   /** @internal Use `FreeBsdHost.addInterface` (or addVlan, addLagg, addBridge, addEpair). */
   constructor(scope: Construct, name: string, props: NetworkInterfaceProps, kind?: InterfaceKind) {
     super(scope, name);
+    checkInit(this, 'cdkbsd.NetworkInterface', props);
     this.name = name;
     this.kind = kind ?? InterfaceKind.PHYSICAL;
     if (typeof name !== 'string' || !INTERFACE_NAME.test(name)) {
@@ -155,6 +157,7 @@ export class NetworkInterface extends Construct {
   public _rcKeys(aliases: ReadonlyArray<AliasLine & { owner: IConstruct }>): Array<{ owner: IConstruct; k: KeySetting }> {
     const n = this.rcName;
     const out: Array<{ owner: IConstruct; k: KeySetting }> = [];
+    if (typeof this.name !== 'string' || !INTERFACE_NAME.test(this.name)) return out; // reported at construction
     const own = (key: string, value: string) => out.push({ owner: this, k: { key, value } });
     const params = this._ifconfigParams();
     // ifconfig takes the address family first, then the address and the kind's parameters in

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from './diagnostics';
 import { InterfaceKind, NetworkInterface, NetworkInterfaceProps } from './interface';
+import { checkInit } from './private/check-props';
 
 /** The aggregation protocol of a lagg(4) interface (`laggproto`). */
 export enum LaggProtocol {
@@ -47,12 +48,14 @@ export class LaggInterface extends NetworkInterface {
   /** @internal Use `FreeBsdHost.addLagg`. */
   constructor(scope: Construct, name: string, props: LaggInterfaceProps) {
     super(scope, name, props, InterfaceKind.LAGG);
+    // The shape (keys, types, enum members) is judged by checkInit; what it passes, by us.
+    const shapeOk = checkInit(this, 'cdkbsd.LaggInterface', props);
     this.protocol = props.protocol;
     this.ports = Array.isArray(props.ports) ? props.ports.filter((p) => typeof p === 'string') : [];
     if (typeof name === 'string' && !/^lagg[0-9]{1,5}$/.test(name)) {
       Diagnostics.error(this, 'A lagg interface is named lagg<N>', { value: name, allowed: 'lagg0, lagg1, …' });
     }
-    if (!PROTOCOLS.includes(props.protocol as string)) {
+    if (shapeOk && !PROTOCOLS.includes(props.protocol as string)) {
       Diagnostics.error(this, 'lagg protocol is not valid', { value: String(props.protocol), allowed: `LaggProtocol: ${PROTOCOLS.join(', ')}` });
     }
     if (!Array.isArray(props.ports) || props.ports.length === 0 || this.ports.length !== props.ports.length) {

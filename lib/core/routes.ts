@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from './diagnostics';
+import { checkInit } from './private/check-props';
 import { AddressFamily, IpAddress, IpPrefix, parseZonedAddress } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 
@@ -61,6 +62,7 @@ export class StaticRoute extends Construct {
   /** @internal Use `FreeBsdHost.addRoute`. */
   constructor(scope: Construct, id: string, name: string, props: StaticRouteProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.StaticRoute', props);
     this.name = name;
     if (typeof name !== 'string' || !ROUTE_NAME.test(name)) {
       Diagnostics.error(this, 'Route name is not valid: it becomes part of rc.conf route_<name>', { value: String(name), allowed: 'letters, digits and _ (at most 40), starting with a letter or digit, e.g. office or net10_2' });

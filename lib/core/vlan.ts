@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkInt, Diagnostics } from './diagnostics';
 import { InterfaceKind, NetworkInterface, NetworkInterfaceProps } from './interface';
+import { checkInit } from './private/check-props';
 
 /**
  * Properties of an 802.1Q VLAN interface.
@@ -28,6 +29,7 @@ export class VlanInterface extends NetworkInterface {
   /** @internal Use `FreeBsdHost.addVlan`. */
   constructor(scope: Construct, name: string, props: VlanInterfaceProps) {
     super(scope, name, props, InterfaceKind.VLAN);
+    checkInit(this, 'cdkbsd.VlanInterface', props);
     this.parent = props.parent;
     this.vlanId = props.vlanId;
     checkInt(this, 'vlanId', props.vlanId, 1, 4094);

@@ -31,14 +31,14 @@ export function validateHostNetwork(host: FreeBsdHost, r: IReporter): void {
       const lagg = i as LaggInterface;
       for (const p of lagg.ports) {
         const prev = portOf.get(p);
-        if (prev) r.error(`Interface ${p} is a port of both ${prev.name} and ${lagg.name}`, { value: p, allowed: 'each port in one lagg' });
+        if (prev && prev !== lagg) r.error(`Interface ${p} is a port of both ${prev.name} and ${lagg.name}`, { value: p, allowed: 'each port in one lagg' });
         else portOf.set(p, lagg);
       }
     } else if (i.kind === InterfaceKind.BRIDGE) {
       const bridge = i as BridgeInterface;
       for (const m of bridge.members) {
         const prev = memberOf.get(m);
-        if (prev) r.error(`Interface ${m} is a member of both ${prev.name} and ${bridge.name}`, { value: m, allowed: 'each interface in one bridge' });
+        if (prev && prev !== bridge) r.error(`Interface ${m} is a member of both ${prev.name} and ${bridge.name}`, { value: m, allowed: 'each interface in one bridge' });
         else memberOf.set(m, bridge);
       }
     }
@@ -71,6 +71,7 @@ export function validateHostNetwork(host: FreeBsdHost, r: IReporter): void {
         break;
       case InterfaceKind.BRIDGE:
         for (const m of (i as BridgeInterface).members) {
+          if (m === i.name) continue; // reported by the bridge itself
           const member = byName.get(m);
           if (!member) r.error(`Bridge ${i.name}: the host has no member interface ${m}`, { value: m, allowed: `an interface of ${host.hostname}: ${names()}` });
           else if (portOf.has(m)) r.error(`Bridge ${i.name}: ${m} is a port of ${portOf.get(m)!.name}`, { value: m, allowed: `the lagg itself: '${portOf.get(m)!.name}'` });

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import type { KeySetting } from '../contribution';
 import type { EpairInterface } from '../epair';
 import { InterfaceKind, NetworkInterface } from '../interface';
-import type { StaticRoute } from '../routes';
+import { ROUTE_NAME, StaticRoute } from '../routes';
 import type { VlanInterface } from '../vlan';
 import { AddressFamily } from '../../net/address';
 import { rcInterfaceName } from '../../net/names';
@@ -51,7 +51,8 @@ export function networkKeys(host: IConstruct, ifaces: readonly NetworkInterface[
   }
 
   for (const [family, listKey, prefix] of [[AddressFamily.IPV4, 'static_routes', 'route_'], [AddressFamily.IPV6, 'ipv6_static_routes', 'ipv6_route_']] as const) {
-    const list = routes.filter((r) => r.family === family && r._routeArgs() !== undefined);
+    // A route whose props were rejected renders nothing (its error says why): no follow-on.
+    const list = routes.filter((r) => r.family === family && ROUTE_NAME.test(r.name) && r._routeArgs() !== undefined);
     if (list.length === 0) continue;
     hostKeys.push({ key: listKey, value: list.map((r) => r.name).join(' ') });
     for (const r of list) out.push({ owner: r, keys: [{ key: `${prefix}${r.name}`, value: r._routeArgs()! }] });
