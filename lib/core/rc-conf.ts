@@ -50,10 +50,16 @@ function rcRank(key: string): number {
   if (key === 'cloned_interfaces' || key.startsWith('vlans_') || key.startsWith('create_args_')) return 1;
   if (key.startsWith('ifconfig_')) return IFCONFIG_RANK;
   if (key === 'defaultrouter' || key === 'ipv6_defaultrouter') return 3;
-  if (/^(ipv6_)?(static_routes|route_)/.test(key)) return 4;
+  if (/^(ipv6_)?(static_routes|route_)/.test(key)) return ROUTES_RANK;
   return 5;
 }
 const IFCONFIG_RANK = 2;
+const ROUTES_RANK = 4;
+
+/** Route keys: IPv4 before IPv6, each list (`static_routes`) before its routes (`route_<name>`). */
+function routeKeyParts(key: string): [number, number] {
+  return [key.startsWith('ipv6_') ? 1 : 0, /static_routes$/.test(key) ? 0 : 1];
+}
 
 /** Splits `ifconfig_<if>[_ipv6|_aliasN]` into the interface part and a rank (base, ipv6, aliases). */
 function ifconfigKeyParts(key: string): [string, number] {
@@ -126,6 +132,11 @@ function compareKeys(format: KeyValueFormat, a: string, b: string): number {
   if (format === KeyValueFormat.RC_CONF) {
     const r = rcRank(a) - rcRank(b);
     if (r !== 0) return r;
+    if (rcRank(a) === ROUTES_RANK) {
+      const [fa, la] = routeKeyParts(a);
+      const [fb, lb] = routeKeyParts(b);
+      if (fa !== fb || la !== lb) return fa - fb || la - lb;
+    }
     if (rcRank(a) === IFCONFIG_RANK) {
       const [ba, ra] = ifconfigKeyParts(a);
       const [bb, rb] = ifconfigKeyParts(b);
