@@ -223,7 +223,7 @@ describe('secrets in the output of processes', () => {
     const runs = [
       run([synthBin, '--out', out, secretApp], {}),
       run([synthBin, '--out', out, '--json', secretApp], {}),
-      run([synthBin, '--out', out, '--diff', secretApp], { CDKBSD_TEST_CARP_PASSWORD: 'ChangedCarpPw8' }),
+      run([synthBin, '--out', out, '--diff', '--write', secretApp], { CDKBSD_TEST_CARP_PASSWORD: 'ChangedCarpPw8' }), // --write: the diff is shown, then written
       run([synthBin, '--out', path.join(work, 'cli-bad'), secretApp], { CDKBSD_TEST_VARIANT: 'invalid' }),
       run([synthBin, '--out', path.join(work, 'cli-unset'), secretApp], { CDKBSD_TEST_CARP_PASSWORD: undefined }),
     ];
