@@ -172,6 +172,7 @@ export class AcmeCertificate extends Construct {
       renewDays: (p.renewBefore ?? Duration.days(30)).toMilliseconds() / 86_400_000,
       challenge,
       paths: acmePaths(this.name, this.pemPath, p.haproxySocket ?? DEFAULT_SOCKET, options.prefix ?? ''),
+      reloadCommand: 'service haproxy reload',
       cron: { minute: h % 60, hours: [hour, hour + 12] },
     };
   }

@@ -87,6 +87,8 @@ export interface AcmeModel {
   readonly renewDays: number;
   readonly challenge: ChallengeModel;
   readonly paths: AcmePaths;
+  /** What reloads HAProxy when the runtime API cannot swap the certificate. */
+  readonly reloadCommand: string;
   /** When cron runs the renewal: one minute, at two hours 12 hours apart. */
   readonly cron: { readonly minute: number; readonly hours: [number, number] };
 }

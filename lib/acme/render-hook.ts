@@ -135,7 +135,11 @@ install_pem() {
 		return 0
 	fi
 	say "runtime API update failed: reloading HAProxy"
-	service haproxy reload
+	reload_haproxy
+}
+
+reload_haproxy() {
+	${m.reloadCommand}
 }
 
 deploy_cert() {

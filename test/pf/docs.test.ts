@@ -9,9 +9,8 @@ import { Duration } from '../../lib/net/duration';
 import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { PfAction, PfDirection, PfOverloadFlush, PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort, PfState } from '../../lib/pf/values';
-import { Testing } from '../../lib/testing/testing';
 import { referenceRuleset, topology } from './fixture';
-import { H1 } from './helpers';
+import { H1, synth } from './helpers';
 
 const DOC = fs.readFileSync(path.join(__dirname, '../../docs/pf.md'), 'utf8');
 
@@ -56,7 +55,7 @@ test('every pf.conf line docs/pf.md shows is what its example renders', () => {
     action: PfAction.PASS, direction: PfDirection.IN, interfaceName: 'vtnet0', protocols: [PfProtocol.TCP], toPorts: [PfPort.service('ssh')],
     state: PfState.keep({ maxSrcConn: 10, maxSrcConnRate: { connections: 3, per: Duration.seconds(30) }, overload: { table: bruteforce, flush: PfOverloadFlush.GLOBAL } }),
   });
-  rendered.push(...lines(Testing.synth(app).file('fw.example.net', '/etc/pf.conf')));
+  rendered.push(...lines(synth(app).file('fw.example.net', '/etc/pf.conf')));
 
   // Translation on the reference pair, and its web and peers rules.
   const t = topology();
@@ -68,7 +67,7 @@ test('every pf.conf line docs/pf.md shows is what its example renders', () => {
     toPorts: [PfPort.range(27000, 27050)], redirectTo: PfAddress.prefix('10.0.0.5'), redirectPort: 37000,
   });
   pair.addBinat('Mail', { interfaceName: 'vnet0', from: PfAddress.prefix('10.0.0.25'), translateTo: PfAddress.prefix('192.0.2.25') });
-  rendered.push(...lines(Testing.synth(t.app).file(H1, '/etc/pf.conf')));
+  rendered.push(...lines(synth(t.app).file(H1, '/etc/pf.conf')));
 
   const shown = shownLines();
   expect(shown.length).toBeGreaterThanOrEqual(9);

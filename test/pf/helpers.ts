@@ -5,14 +5,27 @@
  */
 import { App } from '../../lib/core/app';
 import { PfConfView } from '../../lib/testing/parse-pf';
-import { Testing } from '../../lib/testing/testing';
+import { PfGrammar } from '../../lib/testing/pf-grammar';
+import { SynthesizedApp, Testing } from '../../lib/testing/testing';
 
 export const H1 = 'haproxy01.example.net';
 export const H2 = 'haproxy02.example.net';
 
-/** The parsed pf.conf of `host`; fails the test when the reader saw a problem. */
+/**
+ * `Testing.synth`, and every host's pf.conf checked against FreeBSD 14's pfctl grammar
+ * (PfGrammar): a file pfctl would reject fails the test.
+ */
+export function synth(app: App): SynthesizedApp {
+  const s = Testing.synth(app);
+  for (const h of s.hostnames) {
+    if (s.hasFile(h, '/etc/pf.conf')) PfGrammar.assertValid(s.file(h, '/etc/pf.conf'), `${h}:/etc/pf.conf`);
+  }
+  return s;
+}
+
+/** The parsed pf.conf of `host` (grammar-checked); fails the test when the reader saw a problem. */
 export function pfOf(app: App, host: string): PfConfView {
-  const v = Testing.synth(app).pfConf(host);
+  const v = synth(app).pfConf(host);
   if (v.problems.length > 0) throw new Error(`pf.conf of ${host} has problems: ${JSON.stringify(v.problems)}`);
   return v;
 }

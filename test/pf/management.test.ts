@@ -7,9 +7,8 @@ import { AddressFamily } from '../../lib/net/address';
 import { PfAction, PfDirection, PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort } from '../../lib/pf/values';
 import { PfConfView } from '../../lib/testing/parse-pf';
-import { Testing } from '../../lib/testing/testing';
 import { GW, gateway, gatewayRuleset } from './fixture-gateway';
-import { pfOf } from './helpers';
+import { pfOf, synth } from './helpers';
 
 const issues = (app: Parameters<typeof validateTree>[0]) =>
   validateTree(app).filter((i) => i.path.startsWith('Firewall')).map((i) => ({ message: i.message, severity: i.severity, value: i.value }))
@@ -24,7 +23,7 @@ describe('SSH allow-lists per interface', () => {
       ['pass in on vtnet0 inet6 proto tcp from 2001:db8:100::/56 to any port 22', 'Firewall: SSH allow-list'],
       ['pass in on vtnet2 inet proto tcp from 10.9.0.0/24 to any port 22', 'Firewall: SSH allow-list (management[0])'],
     ]);
-    expect(Testing.synth(g.app).warnings).toEqual([]);
+    expect(synth(g.app).warnings).toEqual([]);
   });
 
   test('an entry without interface is placed per prefix on the interface whose on-link prefix overlaps it', () => {

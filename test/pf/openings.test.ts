@@ -6,10 +6,9 @@ import { Haproxy } from '../../lib/haproxy/haproxy';
 import { PfAction, PfDirection, PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort } from '../../lib/pf/values';
 import { PfConfView } from '../../lib/testing/parse-pf';
-import { Testing } from '../../lib/testing/testing';
 import { referenceRuleset, topology } from './fixture';
 import { GW, gateway, gatewayRuleset, Service } from './fixture-gateway';
-import { H1, pfOf } from './helpers';
+import { H1, pfOf, synth } from './helpers';
 
 const canon = (v: PfConfView, text: string) => v.rulesCommented(text).map(PfConfView.canonical);
 const fwIssues = (app: Parameters<typeof validateTree>[0]) =>
@@ -160,7 +159,7 @@ describe('overrideOpening and omitOpening: per-owner control', () => {
       { path: 'Firewall', message: 'overrideOpening(Svc) from is empty: nothing could pass', severity: Severity.ERROR, value: '[]' },
       { path: 'Firewall', message: 'overrideOpening(Svc) interface em7 does not exist on Gw', severity: Severity.ERROR, value: 'em7' },
     ]);
-    expect(() => Testing.synth(g.app)).toThrow(/\[Firewall\] overrideOpening names Idle, which opens nothing/);
+    expect(() => synth(g.app)).toThrow(/\[Firewall\] overrideOpening names Idle, which opens nothing/);
   });
 
   test('WARN: sources of the other family only: the opening gets no rule (pfctl would refuse one), and the synth says so', () => {
@@ -168,8 +167,8 @@ describe('overrideOpening and omitOpening: per-owner control', () => {
     const fw = gatewayRuleset(g);
     const s = new Service(g.app, 'V4', g.host, [{ to: ['10.0.0.1'] }]);
     fw.overrideOpening(s, { from: ['fd00:1::/64'] });
-    const synth = Testing.synth(g.app);
-    expect(synth.pfConf(GW).rulesCommented('V4:')).toEqual([]);
-    expect(synth.warnings.map((w) => [w.path, w.message])).toContainEqual(['Firewall', 'V4: service 0 gets no pass rule on Gw: its allowed sources are all of the other address family']);
+    const out = synth(g.app);
+    expect(out.pfConf(GW).rulesCommented('V4:')).toEqual([]);
+    expect(out.warnings.map((w) => [w.path, w.message])).toContainEqual(['Firewall', 'V4: service 0 gets no pass rule on Gw: its allowed sources are all of the other address family']);
   });
 });

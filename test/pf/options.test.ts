@@ -59,14 +59,18 @@ describe('ruleset options', () => {
       statePolicy: 'bound' as PfStatePolicy,
       logInterface: 'em5',
     });
-    expect(errors(g.app)).toEqual([
-      ['Firewall', 'statePolicy is not valid', 'bound'],
-      ['Firewall', 'limits has a limit pf does not know: anchors', 'anchors'],
+    const found = errors(g.app);
+    // Unknown keys and enum members are reported by the generic check of props (with a
+    // "did you mean"); PF's own checks report what only pfctl knows.
+    for (const [key, value] of [['limits', 'anchors'], ['timeouts', 'tcpEstablishd'], ['statePolicy', 'bound']]) {
+      expect(found.filter((e) => e[0] === 'Firewall' && e[2] === value && String(e[1]).includes(key))).not.toEqual([]);
+    }
+    expect(found).toEqual(expect.arrayContaining([
       ['Firewall', 'limits.states must be a positive integer', '0'],
-      ['Firewall', 'timeouts has an option pf does not know: tcpEstablishd', 'tcpEstablishd'],
       ['Firewall', 'Timeout tcpEstablished (tcp.established) must be whole seconds', '10ms'],
       ['Firewall', 'Timeout adaptiveStart (adaptive.start) is a number of states', '-1'],
       ['Firewall', 'logInterface em5 does not exist on Gw', 'em5'],
-    ]);
+    ]));
+    expect(found.every((e) => e[0] === 'Firewall')).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { PfConfModel, PfRuleModel } from '../../lib/pf/model';
 import { renderPfConf, renderRule } from '../../lib/pf/render';
 import { PfConfView } from '../../lib/testing/parse-pf';
+import { PfGrammar } from '../../lib/testing/pf-grammar';
 
 const base: PfRuleModel = {
   action: 'pass', log: false, quick: false, interfaces: [], protocols: [], from: [], fromPorts: [], to: [], toPorts: [], icmpTypes: [], icmp6Types: [],
@@ -78,6 +79,10 @@ describe('renderPfConf', () => {
     expect(v.table('mgmt')?.addresses).toEqual(['10.0.0.0/8']);
     expect(v.translation[0].text).toBe('nat on vnet0 inet from 10.0.0.0/8 to any -> (vnet0)');
     expect(v.rules.map(PfConfView.canonical)).toEqual(['block in log all', 'pass in proto tcp from <mgmt> to any port 22']);
+  });
+
+  test('FreeBSD 14\'s pfctl grammar accepts it (PfGrammar)', () => {
+    expect(PfGrammar.check(renderPfConf(model, '# h'))).toEqual([]);
   });
 
   test('is deterministic: the same model gives the same bytes', () => {

@@ -1,12 +1,13 @@
 import { expect, test } from 'vitest';
-import { PfRuleset, Secret, StatsAddress, Testing } from '../../lib/index';
+import { PfRuleset, Secret, StatsAddress } from '../../lib/index';
 import { referenceApp } from '../haproxy/reference';
+import { synth } from './helpers';
 
 function withStats(sshFrom: string[], address?: StatsAddress) {
   const { app, haproxy, cluster, h1 } = referenceApp();
   haproxy.addStatsPage({ user: 'ops', password: Secret.fromLiteral('S3cretStats'), address });
   new PfRuleset(app, 'Firewall', { target: cluster, externalInterface: 'vnet0', sshFrom });
-  return { t: Testing.synth(app), h1 };
+  return { t: synth(app), h1 };
 }
 
 test('the stats page on the management address is opened to the management allow-list of its family only', () => {

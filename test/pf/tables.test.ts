@@ -4,9 +4,8 @@ import { validateTree } from '../../lib/core/pipeline';
 import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { PfAction, PfDirection } from '../../lib/pf/types';
 import { PfAddress } from '../../lib/pf/values';
-import { Testing } from '../../lib/testing/testing';
 import { GW, gateway, gatewayRuleset } from './fixture-gateway';
-import { pfOf } from './helpers';
+import { pfOf, synth } from './helpers';
 
 const issues = (app: Parameters<typeof validateTree>[0]) =>
   validateTree(app).filter((i) => i.severity === Severity.ERROR).map((i) => ({ path: i.path, message: i.message, value: i.value }))
@@ -25,7 +24,7 @@ describe('tables', () => {
       ['blocklist', ['persist', 'counters', 'file "/etc/pf.blocklist"'], []],
       ['partners', ['const', 'counters'], ['198.51.100.0/24', '2001:db8:99::/48']],
     ]);
-    expect(Testing.synth(g.app).file(GW, '/etc/pf.conf')).toContain('table <bruteforce> persist  # Firewall/bruteforce\n');
+    expect(synth(g.app).file(GW, '/etc/pf.conf')).toContain('table <bruteforce> persist  # Firewall/bruteforce\n');
   });
 
   test('FAIL: an empty table that is neither persist nor read from a file, an empty constant persist table, a bad file path', () => {

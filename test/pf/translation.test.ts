@@ -5,10 +5,9 @@ import { AddressFamily } from '../../lib/net/address';
 import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort } from '../../lib/pf/values';
-import { Testing } from '../../lib/testing/testing';
 import { referenceRuleset, topology } from './fixture';
 import { GW, gateway, gatewayRuleset } from './fixture-gateway';
-import { H1, H2, pfOf, translations } from './helpers';
+import { H1, H2, pfOf, translations, synth } from './helpers';
 
 const errors = (app: Parameters<typeof validateTree>[0]) =>
   validateTree(app).filter((i) => i.severity === Severity.ERROR).map((i) => [i.path, i.message, i.value])
@@ -19,7 +18,7 @@ describe('nat, rdr and binat in FreeBSD 14\'s syntax', () => {
     const g = gateway();
     const fw = gatewayRuleset(g);
     fw.addNat('Out', { interfaceName: 'vtnet0', from: [PfAddress.prefix('10.0.0.0/24')], translateTo: PfAddress.interfaceAddress('vtnet0'), comment: 'LAN to the internet' });
-    const s = Testing.synth(g.app);
+    const s = synth(g.app);
     const v = s.pfConf(GW);
     expect(v.problems).toEqual([]);
     expect(translations(v)).toEqual([{ kind: 'nat', pass: false, log: false, interfaces: ['vtnet0'], af: 'inet', protocols: [], from: ['10.0.0.0/24'], fromPorts: [], to: [], toPorts: [], target: '(vtnet0)', options: [] }]);
@@ -37,7 +36,7 @@ describe('nat, rdr and binat in FreeBSD 14\'s syntax', () => {
     for (const [h, n] of [[t.h1, 1], [t.h2, 2]] as const) h.addInterface('vnet2', { ipv4: `10.0.0.${n}/24` });
     const fw = referenceRuleset(t);
     fw.addNat('Out', { interfaceName: 'vnet0', from: [PfAddress.prefix('10.0.0.0/24')], translateTo: PfAddress.vip(t.vip) });
-    const s = Testing.synth(t.app);
+    const s = synth(t.app);
     for (const host of [H1, H2]) {
       expect(translations(s.pfConf(host)).map((x) => [x.interfaces, x.af, x.from, x.target])).toEqual([[['vnet0'], 'inet', ['10.0.0.0/24'], '10.1.60.200']]);
       expect(s.rcConf(host).gateway_enable).toBe('YES');
@@ -51,7 +50,7 @@ describe('nat, rdr and binat in FreeBSD 14\'s syntax', () => {
     const fw = gatewayRuleset(g);
     fw.addNat('Sip', { interfaceName: 'vtnet0', protocols: [PfProtocol.UDP], from: [PfAddress.prefix('10.0.0.0/24')], toPorts: [PfPort.number(5060)], translateTo: PfAddress.prefix('192.0.2.10'), staticPort: true });
     fw.addNat('Npt', { interfaceName: 'vtnet0', from: [PfAddress.prefix('fd00:1::/64')], translateTo: PfAddress.prefix('2001:db8:1::10') });
-    const s = Testing.synth(g.app);
+    const s = synth(g.app);
     expect(translations(s.pfConf(GW)).map((x) => [x.kind, x.af, x.protocols, x.from, x.toPorts, x.target, x.options])).toEqual([
       ['nat', 'inet', ['udp'], ['10.0.0.0/24'], ['5060'], '192.0.2.10', ['static-port']],
       ['nat', 'inet6', [], ['fd00:1::/64'], [], '2001:db8:1::10', []],
@@ -69,13 +68,13 @@ describe('nat, rdr and binat in FreeBSD 14\'s syntax', () => {
       ['rdr', false, false, ['tcp', 'udp'], ['192.0.2.10'], ['27000:27050'], '10.0.0.5', '37000:*'],
       ['rdr', true, true, ['tcp'], [], ['80'], '10.0.0.6', '8080'],
     ]);
-    const s = Testing.synth(g.app);
+    const s = synth(g.app);
     expect(s.rcConf(GW).pflog_enable).toBe('YES'); // the rdr logs
     expect(s.rcConf(GW).gateway_enable).toBe('YES');
 
     const h = gateway();
     gatewayRuleset(h).addRdr('Local', { interfaceName: 'vtnet1', protocols: [PfProtocol.TCP], toPorts: [PfPort.number(80)], redirectTo: PfAddress.prefix('127.0.0.1'), redirectPort: 8080 });
-    expect(Testing.synth(h.app).rcConf(GW).gateway_enable).toBeUndefined();
+    expect(synth(h.app).rcConf(GW).gateway_enable).toBeUndefined();
   });
 
   test('binat maps an internal address onto an external one of the same length', () => {

@@ -4,7 +4,7 @@ import { AddressFamily } from '../../lib/net/address';
 import { PfRuleset } from '../../lib/pf/pf-ruleset';
 import { Icmp6Type, IcmpType, PfAction, PfDirection, PfProtocol } from '../../lib/pf/types';
 import { PfAddress, PfPort, PfState } from '../../lib/pf/values';
-import { Testing } from '../../lib/testing/testing';
+import { synth } from './helpers';
 import { findings, referenceRuleset, topology } from './fixture';
 
 const ERROR = Severity.ERROR;
@@ -32,7 +32,7 @@ describe('ports', () => {
       { path: 'Firewall/Bad', message: 'Rule toPorts: Port must be an integer from 1 to 65535', severity: ERROR },
       { path: 'Firewall/Bad', message: 'Rule toPorts: Port range starts after it ends', severity: ERROR },
     ]);
-    expect(() => Testing.synth(t.app)).toThrow(/\[Firewall\/Bad\] Rule toPorts: Port must be an integer from 1 to 65535 \(got: "65536"/);
+    expect(() => synth(t.app)).toThrow(/\[Firewall\/Bad\] Rule toPorts: Port must be an integer from 1 to 65535 \(got: "65536"/);
   });
 
   test('FAIL: a service name not in /etc/services, and a udp-only service on tcp', () => {
@@ -69,7 +69,7 @@ describe('ICMP type names per family', () => {
     fw.addRule('Ping4', { action: PfAction.PASS, direction: PfDirection.IN, protocols: [PfProtocol.ICMP], icmpTypes: [IcmpType.ECHOREQ] });
     fw.addRule('Ping6', { action: PfAction.PASS, direction: PfDirection.IN, family: AddressFamily.IPV6, protocols: [PfProtocol.ICMP6], icmp6Types: [Icmp6Type.ECHOREQ] });
     expect(fwFindings(t.app)).toEqual([]);
-    const v = Testing.synth(t.app).file('haproxy01.example.net', '/etc/pf.conf');
+    const v = synth(t.app).file('haproxy01.example.net', '/etc/pf.conf');
     expect(v).toContain('pass in inet proto icmp all icmp-type echoreq  # Firewall/Ping4');
   });
 
@@ -195,7 +195,7 @@ describe('lockout: default block without an SSH pass', () => {
     expect(fwFindings(t.app)).toEqual([
       { path: 'Firewall', message: 'The default policy blocks everything inbound and no rule passes SSH (tcp port 22): loading this ruleset locks you out', severity: WARNING },
     ]);
-    expect(Testing.synth(t.app).warnings.map((w) => w.path)).toContain('Firewall');
+    expect(synth(t.app).warnings.map((w) => w.path)).toContain('Firewall');
   });
 
   test('PASS: a rule of one\'s own passing tcp to port 22 (by name) is enough', () => {
@@ -237,7 +237,7 @@ describe('IPv6 needs ICMPv6 neighbour discovery', () => {
     const fw = referenceRuleset(t, { allowIcmp6: false });
     fw.addRule('Nd', { action: PfAction.PASS, direction: PfDirection.IN, protocols: [PfProtocol.ICMP6], icmp6Types: [Icmp6Type.NEIGHBRSOL, Icmp6Type.NEIGHBRADV] });
     expect(fwFindings(t.app)).toEqual([]);
-    expect(Testing.synth(t.app).file('haproxy01.example.net', '/etc/pf.conf')).not.toContain('icmp6_types');
+    expect(synth(t.app).file('haproxy01.example.net', '/etc/pf.conf')).not.toContain('icmp6_types');
   });
 });
 
@@ -269,13 +269,12 @@ describe('pfsync of two clusters', () => {
   test('each cluster that syncs gets its pfsync rule from its own opening, named after it', async () => {
     const { CarpCluster } = await import('../../lib/carp/carp-cluster');
     const { Secret } = await import('../../lib/core/secret');
-    const { Testing } = await import('../../lib/testing/testing');
     const t = topology({ pfsync: { interfaceName: 'vtnet1' } });
     for (const [h, n] of [[t.h1, 1], [t.h2, 2]] as const) h.addInterface('vtnet2', { ipv4: `172.16.1.${n}/30` });
     const other = new CarpCluster(t.app, 'Other', { members: [t.h1, t.h2], interfaceName: 'vtnet2', password: Secret.fromLiteral('verysecurepassword') });
     other.addVip('V', { vhid: 2, ipv4: ['172.16.1.3'] });
     referenceRuleset(t);
-    const pf = Testing.synth(t.app).pfConf('haproxy01.example.net');
+    const pf = synth(t.app).pfConf('haproxy01.example.net');
     expect(pf.rulesCommented('pfsync').map((r) => r.comment)).toEqual(['Carp: pfsync state synchronisation']);
     expect(pf.rules.filter((r) => r.protocols.includes('carp')).map((r) => r.comment)).toEqual(['Carp: CARP (vhid 1) must pass in and out', 'Other: CARP (vhid 2) must pass in and out']);
   });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { AddressFamily } from '../../lib/net/address';
 import { lookupService } from '../../lib/pf/services';
 import { PfAddress, PfPort, PfState } from '../../lib/pf/values';
+import { synth } from './helpers';
 
 describe('PfAddress', () => {
   test.each([
@@ -74,14 +75,13 @@ describe('PfAddress.interfaceAddress', () => {
     expect(PfAddress.interfaceAddress('bad name')._problem?.message).toBe('Interface name of interfaceAddress is not valid');
     const { gateway, gatewayRuleset, GW } = await import('./fixture-gateway');
     const { PfAction, PfProtocol } = await import('../../lib/pf/types');
-    const { Testing } = await import('../../lib/testing/testing');
     const { validateTree } = await import('../../lib/core/pipeline');
     const g = gateway();
     const fw = gatewayRuleset(g);
     fw.addRule('ToExt', { action: PfAction.PASS, protocols: [PfProtocol.TCP], to: [PfAddress.interfaceAddress('vtnet0')] });
     fw.addRule('ToInt', { action: PfAction.PASS, protocols: [PfProtocol.TCP], to: [PfAddress.interfaceAddress('vtnet1')] });
-    expect(Testing.synth(g.app).file(GW, '/etc/pf.conf')).toContain('pass proto tcp from any to ($ext_if)  # Firewall/ToExt');
-    expect(Testing.synth(g.app).pfConf(GW).rulesCommented('Firewall/ToInt')[0].to).toEqual(['(vtnet1)']);
+    expect(synth(g.app).file(GW, '/etc/pf.conf')).toContain('pass proto tcp from any to ($ext_if)  # Firewall/ToExt');
+    expect(synth(g.app).pfConf(GW).rulesCommented('Firewall/ToInt')[0].to).toEqual(['(vtnet1)']);
     fw.addRule('Bad', { action: PfAction.PASS, to: [PfAddress.interfaceAddress('bad name')] });
     fw.addRule('Gone', { action: PfAction.PASS, to: [PfAddress.interfaceAddress('em4')] });
     expect(validateTree(g.app).filter((i) => i.severity === 'error').map((i) => [i.path, i.message])).toEqual([
