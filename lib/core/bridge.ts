@@ -24,9 +24,13 @@ export class BridgeInterface extends NetworkInterface {
   /** The member interfaces. */
   public readonly members: string[];
 
-  /** @internal Use `FreeBsdHost.addBridge`. */
+  /**
+   * Prefer `host.addBridge(name, props)`.
+   * @param scope the FreeBsdHost
+   * @param name the interface name, also the construct id
+   */
   constructor(scope: Construct, name: string, props: BridgeInterfaceProps) {
-    super(scope, name, props, InterfaceKind.BRIDGE);
+    super(scope, name, props);
     checkInit(this, 'cdkbsd.BridgeInterface', props);
     const given = props.members ?? [];
     this.members = Array.isArray(given) ? given.filter((m) => typeof m === 'string') : [];
@@ -42,6 +46,11 @@ export class BridgeInterface extends NetworkInterface {
       if (seen.has(m)) Diagnostics.error(this, 'A bridge member is listed twice', { value: m, allowed: 'each member once' });
       seen.add(m);
     }
+  }
+
+  /** What kind of interface this is: `InterfaceKind.BRIDGE`. */
+  public get kind(): InterfaceKind {
+    return InterfaceKind.BRIDGE;
   }
 
   /** @internal */

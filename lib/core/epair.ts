@@ -15,13 +15,22 @@ export class EpairInterface extends NetworkInterface {
   /** The other end's name (`epair0b`), for the VNET jail. */
   public readonly peerName: string;
 
-  /** @internal Use `FreeBsdHost.addEpair`. */
+  /**
+   * Prefer `host.addEpair(pairName, props)`.
+   * @param scope the FreeBsdHost
+   * @param pairName `epair0`, `epair1`, …: the interface is `<pairName>a`
+   */
   constructor(scope: Construct, pairName: string, props: NetworkInterfaceProps) {
-    super(scope, `${pairName}a`, props, InterfaceKind.EPAIR);
+    super(scope, `${pairName}a`, props);
     this.pairName = pairName;
     this.peerName = `${pairName}b`;
     if (typeof pairName !== 'string' || !/^epair[0-9]{1,5}$/.test(pairName)) {
       Diagnostics.error(this, 'An epair is named epair<N> (its ends are epair<N>a and epair<N>b)', { value: String(pairName), allowed: 'epair0, epair1, …' });
     }
+  }
+
+  /** What kind of interface this is: `InterfaceKind.EPAIR`. */
+  public get kind(): InterfaceKind {
+    return InterfaceKind.EPAIR;
   }
 }

@@ -69,8 +69,6 @@ export interface InterfaceFacts {
 export class NetworkInterface extends Construct {
   /** The interface name as FreeBSD knows it. */
   public readonly name: string;
-  /** What kind of interface this is. */
-  public readonly kind: InterfaceKind;
   /** The first IPv4 address, if any (undefined also when it did not parse; the error is reported). */
   public readonly ipv4?: InterfaceAddress;
   /** Every IPv4 address, main one first. */
@@ -78,12 +76,16 @@ export class NetworkInterface extends Construct {
   /** The IPv6 addresses, main one first. */
   public readonly ipv6: InterfaceAddress[];
 
-  /** @internal Use `FreeBsdHost.addInterface` (or addVlan, addLagg, addBridge, addEpair). */
-  constructor(scope: Construct, name: string, props: NetworkInterfaceProps, kind?: InterfaceKind) {
+  /**
+   * Prefer `host.addInterface(name, props)`, which also reports an interface added twice. Made
+   * with `new`, the interface joins the host that is its scope just the same.
+   * @param scope the FreeBsdHost
+   * @param name the FreeBSD interface name, also the construct id
+   */
+  constructor(scope: Construct, name: string, props: NetworkInterfaceProps) {
     super(scope, name);
     checkInit(this, 'cdkbsd.NetworkInterface', props);
     this.name = name;
-    this.kind = kind ?? InterfaceKind.PHYSICAL;
     if (typeof name !== 'string' || !INTERFACE_NAME.test(name)) {
       Diagnostics.error(this, 'Interface name is not valid', { value: String(name), allowed: INTERFACE_NAME_ALLOWED });
     }
@@ -94,6 +96,14 @@ export class NetworkInterface extends Construct {
     this.ipv4Addresses = this.parseList(props.ipv4 !== undefined ? [props.ipv4] : props.ipv4Addresses, AddressFamily.IPV4, props.ipv4 !== undefined ? 'ipv4' : 'ipv4Addresses');
     this.ipv4 = this.ipv4Addresses[0];
     this.ipv6 = this.parseList(props.ipv6, AddressFamily.IPV6, 'ipv6');
+    // Joins its host (FreeBsdHost._adopt), however it was made.
+    const host = scope as unknown as { _adopt?: (i: NetworkInterface) => void };
+    if (typeof host._adopt === 'function') host._adopt(this);
+  }
+
+  /** What kind of interface this is. */
+  public get kind(): InterfaceKind {
+    return InterfaceKind.PHYSICAL;
   }
 
   private parseList(list: string[] | undefined, family: AddressFamily, prop: string): InterfaceAddress[] {

@@ -45,9 +45,13 @@ export class LaggInterface extends NetworkInterface {
   /** The member ports, in order. */
   public readonly ports: string[];
 
-  /** @internal Use `FreeBsdHost.addLagg`. */
+  /**
+   * Prefer `host.addLagg(name, props)`.
+   * @param scope the FreeBsdHost
+   * @param name the interface name, also the construct id
+   */
   constructor(scope: Construct, name: string, props: LaggInterfaceProps) {
-    super(scope, name, props, InterfaceKind.LAGG);
+    super(scope, name, props);
     // The shape (keys, types, enum members) is judged by checkInit; what it passes, by us.
     const shapeOk = checkInit(this, 'cdkbsd.LaggInterface', props);
     this.protocol = props.protocol;
@@ -66,6 +70,11 @@ export class LaggInterface extends NetworkInterface {
       if (seen.has(p)) Diagnostics.error(this, 'A lagg port is listed twice', { value: p, allowed: 'each port once' });
       seen.add(p);
     }
+  }
+
+  /** What kind of interface this is: `InterfaceKind.LAGG`. */
+  public get kind(): InterfaceKind {
+    return InterfaceKind.LAGG;
   }
 
   /** @internal */

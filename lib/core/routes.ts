@@ -59,7 +59,12 @@ export class StaticRoute extends Construct {
   /** The interface of an interface route, if any. */
   public readonly interfaceName?: string;
 
-  /** @internal Use `FreeBsdHost.addRoute`. */
+  /**
+   * Prefer `host.addRoute(name, props)`, which also reports a name used twice.
+   * @param scope the FreeBsdHost
+   * @param id the construct id (`host.addRoute` uses `route_<name>`)
+   * @param name the route's name in rc.conf (`route_<name>`)
+   */
   constructor(scope: Construct, id: string, name: string, props: StaticRouteProps) {
     super(scope, id);
     checkInit(this, 'cdkbsd.StaticRoute', props);
@@ -98,6 +103,8 @@ export class StaticRoute extends Construct {
         this.interfaceName = props.interfaceName;
       }
     }
+    const host = scope as unknown as { _adopt?: (r: StaticRoute) => void };
+    if (typeof host._adopt === 'function') host._adopt(this);
   }
 
   /** The address family of the route (undefined when the destination did not parse). */

@@ -26,9 +26,13 @@ export class VlanInterface extends NetworkInterface {
   /** The VLAN tag. */
   public readonly vlanId: number;
 
-  /** @internal Use `FreeBsdHost.addVlan`. */
+  /**
+   * Prefer `host.addVlan(name, props)`.
+   * @param scope the FreeBsdHost
+   * @param name the interface name, also the construct id
+   */
   constructor(scope: Construct, name: string, props: VlanInterfaceProps) {
-    super(scope, name, props, InterfaceKind.VLAN);
+    super(scope, name, props);
     checkInit(this, 'cdkbsd.VlanInterface', props);
     this.parent = props.parent;
     this.vlanId = props.vlanId;
@@ -46,6 +50,11 @@ export class VlanInterface extends NetworkInterface {
   /** Whether rc.d names the VLAN itself (`<parent>.<tag>`): listed in `vlans_<parent>` by its tag. */
   public get conventionalName(): boolean {
     return this.name === `${this.parent}.${this.vlanId}`;
+  }
+
+  /** What kind of interface this is: `InterfaceKind.VLAN`. */
+  public get kind(): InterfaceKind {
+    return InterfaceKind.VLAN;
   }
 
   /** @internal */

@@ -385,3 +385,17 @@ describe('validation of every new value', () => {
     ]);
   });
 });
+
+describe('interfaces and routes made with new', () => {
+  test('join the host that is their scope, like the add methods', async () => {
+    const { NetworkInterface, VlanInterface, StaticRoute } = await import('../../lib/index');
+    const app = new App();
+    const h = new FreeBsdHost(app, 'Gw', { hostname: 'gw.example.net' });
+    new NetworkInterface(h, 'em0', { ipv4: '192.0.2.2/24' });
+    new VlanInterface(h, 'em0.5', { parent: 'em0', vlanId: 5, ipv4: '10.5.0.1/24' });
+    new StaticRoute(h, 'r', 'office', { destination: '10.2.0.0/16', gateway: '192.0.2.1' });
+    expect(h.interfaces.map((i) => [i.name, i.kind])).toEqual([['em0', 'physical'], ['em0.5', 'vlan']]);
+    const rc = Testing.synth(app).rcConf('gw.example.net');
+    expect([rc.vlans_em0, rc.ifconfig_em0_5, rc.route_office]).toEqual(['5', 'inet 10.5.0.1/24', '-net 10.2.0.0/16 192.0.2.1']);
+  });
+});
