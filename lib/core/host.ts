@@ -254,9 +254,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
     }
     let id = `route_${name}`;
     for (let n = 2; this.node.tryFindChild(id); n++) id = `route_${name}_${n}`;
-    const r = new StaticRoute(this, id, name, props ?? ({} as StaticRouteProps));
-    this.routeList.push(r);
-    return r;
+    return new StaticRoute(this, id, name, props ?? ({} as StaticRouteProps));
   }
 
   /** The host's static routes, in the order they were added. */
@@ -273,9 +271,16 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
       // the tree, so it renders nothing) stands in.
       return existing && existing.constructor === probe.constructor ? (existing as T) : probe;
     }
-    const i = make(this);
-    this.ifaces.push(i);
-    return i;
+    return make(this);
+  }
+
+  /** @internal An interface or route made with this host as its scope joins it (their constructors call this). */
+  public _adopt(x: NetworkInterface | StaticRoute): void {
+    if (x instanceof StaticRoute) {
+      if (!this.routeList.includes(x)) this.routeList.push(x);
+    } else if (!this.ifaces.includes(x)) {
+      this.ifaces.push(x);
+    }
   }
 
 
