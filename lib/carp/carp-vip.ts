@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Diagnostics, checkInt } from '../core/diagnostics';
 import { AddressFamily, InterfaceAddress, IpAddress } from '../net/address';
 import type { CarpCluster } from './carp-cluster';
+import { checkInit } from '../core/private/check-props';
 
 /**
  * Properties of a CARP virtual host (a vhid and its addresses).
@@ -45,6 +46,7 @@ export class CarpVip extends Construct {
   /** @internal Use `CarpCluster.addVip`. */
   constructor(cluster: CarpCluster, id: string, props: CarpVipProps) {
     super(cluster, id);
+    checkInit(this, 'cdkbsd.CarpVip', props);
     this.cluster = cluster;
     this.vhid = props.vhid;
     checkInt(this, 'vhid', props.vhid, 1, 255);

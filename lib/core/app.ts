@@ -6,6 +6,7 @@ import { synthesize } from './pipeline';
 import { compareStrings } from './private/compare';
 import { Synthesis } from './synthesis';
 import { writeAtomically } from './writer';
+import { checkInit } from './private/check-props';
 
 /**
  * Properties of the App.
@@ -75,6 +76,7 @@ export class App extends Construct {
 
   constructor(props: AppProps = {}) {
     super(undefined as any, '');
+    checkInit(this, 'cdkbsd.App', props);
     Object.defineProperty(this, APP_SYMBOL, { value: true });
     this.outdir = props.outdir ?? process.env.CDKBSD_OUTDIR ?? 'dist';
   }

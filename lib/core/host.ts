@@ -13,6 +13,7 @@ import { StaticRoute, StaticRouteProps } from './routes';
 import { VlanInterface, VlanInterfaceProps } from './vlan';
 import { AddressFamily, IpAddress, parseZonedAddress } from '../net/address';
 import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
+import { checkArgs, checkInit } from './private/check-props';
 
 /**
  * Something services can be put on: one host, or every member of a cluster.
@@ -142,6 +143,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
 
   constructor(scope: Construct, id: string, props: FreeBsdHostProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.FreeBsdHost', props);
     Object.defineProperty(this, HOST_SYMBOL, { value: true });
     this.hostname = props.hostname;
     const hp = fqdnProblem(props.hostname);
@@ -303,6 +305,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
    * @param content the whole content
    */
   public addFile(path: string, content: string, options: FileOptions = {}): void {
+    checkArgs(this, 'cdkbsd.FreeBsdHost', 'addFile', arguments);
     if (typeof content !== 'string') {
       Diagnostics.error(this, `File content of ${String(path)} must be a string`, { value: String(content), allowed: 'a string' });
       return;

@@ -14,6 +14,7 @@ import {
   validatorForPath,
 } from './model';
 import { renderInventory, renderPlaybook } from './render-ansible';
+import { checkInit } from '../core/private/check-props';
 
 /** How the admin user becomes root on the hosts. */
 export enum BecomeMethod {
@@ -84,6 +85,7 @@ export class AnsibleDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: AnsibleDeploymentProps = {}) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.AnsibleDeployment', props);
     this.props = props;
     this.become = props.become ?? BecomeMethod.DOAS;
     this.allowNetworkRestart = props.allowNetworkRestart ?? false;

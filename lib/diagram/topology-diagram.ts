@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AppFile, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { topologyFiles, SPLIT_ABOVE } from './topology';
+import { checkInit } from '../core/private/check-props';
 
 /** Hosts above which the diagram is not drawn, unless `maxHosts` says otherwise. */
 const MAX_HOSTS = 40;
@@ -42,6 +43,7 @@ export class TopologyDiagram extends Construct {
 
   constructor(scope: Construct, id: string, props: TopologyDiagramProps = {}) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.TopologyDiagram', props);
     this.props = props;
     if (props.splitAbove !== undefined && (!Number.isInteger(props.splitAbove) || props.splitAbove < 1)) {
       Diagnostics.error(this, 'splitAbove must be a positive integer', { value: String(props.splitAbove), allowed: `an integer of 1 or more (default ${SPLIT_ABOVE})` });

@@ -9,6 +9,7 @@ import {
   WATCHER_FILE_MODE, WATCHER_RC_SCRIPT_PATH, WATCHER_SCRIPT_PATH,
   renderWatcherRcScript, renderWatcherScript, watcherOptionProblems, watcherRcConf,
 } from './render-watcher';
+import { checkInit } from '../core/private/check-props';
 
 /**
  * Properties of a HAProxy watch.
@@ -62,6 +63,7 @@ export class HaproxyWatch extends Construct {
 
   constructor(scope: Construct, id: string, props: HaproxyWatchProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.HaproxyWatch', props);
     this.props = props;
     this.cluster = props.cluster;
     this.haproxy = props.haproxy;

@@ -5,6 +5,7 @@ import { IpAddress } from '../net/address';
 import { HealthCheck } from './health-check';
 import { BackendModel, ServerModel } from './model';
 import { DOMAIN, HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { checkArgs, checkInit } from '../core/private/check-props';
 
 /** How a backend spreads requests over its servers. */
 export enum BalanceAlgorithm {
@@ -158,6 +159,7 @@ export class HaproxyBackend extends Construct {
   /** Use `Haproxy.addBackend`. */
   constructor(scope: Construct, id: string, props: HaproxyBackendProps = {}) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.HaproxyBackend', props);
     this.name = props.name ?? id;
     this.balance = props.balance ?? BalanceAlgorithm.ROUND_ROBIN;
     this.healthCheck = props.healthCheck;
@@ -191,6 +193,7 @@ export class HaproxyBackend extends Construct {
    * @param name the server's name in haproxy.conf (unique in this backend)
    */
   public addServer(name: string, props: HaproxyServerProps): void {
+    checkArgs(this, 'cdkbsd.HaproxyBackend', 'addServer', arguments);
     if (typeof name !== 'string' || !HAPROXY_NAME.test(name)) {
       Diagnostics.error(this, 'Server name is not a valid HAProxy identifier', { value: String(name), allowed: HAPROXY_NAME_ALLOWED });
     } else if (this.serverList.some((s) => s.name === name)) {

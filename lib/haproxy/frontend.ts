@@ -7,6 +7,7 @@ import { HaproxyBackend } from './backend';
 import { Certificate } from './certificate';
 import { BindModel, FrontendModel } from './model';
 import { DOMAIN, DOMAIN_ALLOWED, HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { checkArgs, checkInit } from '../core/private/check-props';
 
 /** Strict-Transport-Security settings. */
 export interface HstsOptions {
@@ -167,6 +168,7 @@ export class HaproxyFrontend extends Construct {
   /** Use `Haproxy.addFrontend`. */
   constructor(scope: Construct, id: string, props: HaproxyFrontendProps = {}) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.HaproxyFrontend', props);
     this.props = props;
     this.name = props.name ?? id;
     this.vips = [...(props.vips ?? [])].filter((v) => v && Array.isArray((v as CarpVip).addresses));
@@ -240,6 +242,7 @@ export class HaproxyFrontend extends Construct {
    * Routes requests for `domains` to `backend`.
    */
   public addRoute(props: HaproxyRouteProps): void {
+    checkArgs(this, 'cdkbsd.HaproxyFrontend', 'addRoute', arguments);
     const domains = Array.isArray(props.domains) ? props.domains : [];
     if (domains.length === 0) {
       Diagnostics.error(this, 'A route needs at least one domain', { value: String(props.domains), allowed: 'domains such as app.example.net or *.example.net' });

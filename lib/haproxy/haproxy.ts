@@ -15,6 +15,7 @@ import { renderHaproxyConf } from './render';
 import { HaproxyPeersProps, HaproxyProps, HaproxyStatsPageProps, StatsAddress } from './haproxy-props';
 import { logFiles } from './private/log-files';
 import { TlsProfile } from './tls-profile';
+import { checkArgs, checkInit } from '../core/private/check-props';
 
 
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
@@ -44,6 +45,7 @@ export class Haproxy extends Construct {
 
   constructor(scope: Construct, id: string, props: HaproxyProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.Haproxy', props);
     Object.defineProperty(this, HAPROXY_SYMBOL, { value: true });
     this.props = props;
     this.target = props.target;
@@ -138,6 +140,7 @@ export class Haproxy extends Construct {
 
   /** Adds the stats page, on each host's own address (never a VIP). */
   public addStatsPage(props: HaproxyStatsPageProps): void {
+    checkArgs(this, 'cdkbsd.Haproxy', 'addStatsPage', arguments);
     if (this.statsProps) Diagnostics.error(this, 'The stats page is added twice', { value: 'addStatsPage', allowed: 'once' });
     this.statsProps = props;
     if (typeof props.user !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(props.user)) {
@@ -160,6 +163,7 @@ export class Haproxy extends Construct {
    * the members.
    */
   public enablePeers(props: HaproxyPeersProps = {}): void {
+    checkArgs(this, 'cdkbsd.Haproxy', 'enablePeers', arguments);
     this.peersProps = props;
     if (props.name !== undefined && !HAPROXY_NAME.test(props.name)) {
       Diagnostics.error(this, 'Peers section name is not a valid HAProxy identifier', { value: String(props.name), allowed: HAPROXY_NAME_ALLOWED });

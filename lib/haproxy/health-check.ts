@@ -1,6 +1,7 @@
 import { Duration } from '../net/duration';
 import { HealthCheckModel, TcpCheckStepModel } from './model';
 import { DOMAIN, isPort } from './private/names';
+import { optionProblems } from '../core/private/check-props';
 
 /**
  * An auxiliary agent check (`agent-check`): HAProxy connects to a small agent on each server,
@@ -405,7 +406,7 @@ export class HealthCheck {
       }
       default: break;
     }
-    return out;
+    return [...optionProblems(this.spec.kind === 'http' ? 'cdkbsd.HttpHealthCheckOptions' : this.spec.kind === 'smtp' ? 'cdkbsd.SmtpHealthCheckOptions' : 'cdkbsd.HealthCheckOptions', this.options, out), ...out];
   }
 
   private httpProblems(): Problem[] {

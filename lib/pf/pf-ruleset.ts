@@ -19,6 +19,7 @@ import { renderPfConf } from './render';
 import { PfManagementAccess, PfOpeningOverride, PfRulesetProps } from './ruleset-props';
 import { timeoutWords } from './timeouts';
 import { PfBlockPolicy, PfStatePolicy } from './types';
+import { checkArgs, checkInit } from '../core/private/check-props';
 
 const MACRO_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PF_RESERVED = new Set(['all', 'any', 'in', 'out', 'on', 'from', 'to', 'port', 'proto', 'pass', 'block', 'quick', 'log', 'set', 'table', 'scrub', 'nat', 'rdr', 'binat', 'inet', 'inet6', 'self', 'keep', 'state', 'label', 'tag', 'flags', 'user', 'group']);
@@ -49,6 +50,7 @@ export class PfRuleset extends Construct {
 
   constructor(scope: Construct, id: string, props: PfRulesetProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.PfRuleset', props);
     this.props = props ?? ({} as PfRulesetProps);
     this.target = this.props.target;
     this.externalInterface = this.props.externalInterface;
@@ -133,6 +135,7 @@ export class PfRuleset extends Construct {
    * @param owner the construct that contributes the openings (a frontend, an HAProxy …)
    */
   public overrideOpening(owner: IConstruct, override: PfOpeningOverride): void {
+    checkArgs(this, 'cdkbsd.PfRuleset', 'overrideOpening', arguments);
     if (!this.checkOwner(owner, 'overrideOpening')) return;
     const o = override ?? {};
     const err = (m: string, value: string, allowed: string) => Diagnostics.error(this, m, { value, allowed });
@@ -320,7 +323,6 @@ export class PfRuleset extends Construct {
       err('limits must be an object of PfLimits', String(l), '{ states, srcNodes, frags, tableEntries }');
       return;
     }
-    for (const k of Object.keys(l)) if (!LIMIT_KEYS.includes(k)) err(`limits has a limit pf does not know: ${k}`, k, LIMIT_KEYS.join(', '));
     for (const k of LIMIT_KEYS) {
       const v = (l as Record<string, unknown>)[k];
       if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 4294967295)) err(`limits.${k} must be a positive integer`, String(v), 'an integer 1–4294967295');

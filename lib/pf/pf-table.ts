@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
 import { ValidationError } from '../core/errors';
 import { AddressFamily, IpPrefix } from '../net/address';
+import { checkInit } from '../core/private/check-props';
 
 /**
  * Properties of a PF table.
@@ -60,6 +61,7 @@ export class PfTable extends Construct {
   /** @internal Use `PfRuleset.addTable`. */
   constructor(scope: Construct, id: string, props: PfTableProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.PfTable', props);
     this.tableName = id;
     this.isConst = props.constant ?? true;
     this.persist = props.persist ?? false;

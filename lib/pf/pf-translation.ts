@@ -7,6 +7,7 @@ import type { PfTable } from './pf-table';
 import { lookupService } from './services';
 import { PfProtocol } from './types';
 import { AddressKind, PfAddress, PfPort } from './values';
+import { checkProps } from '../core/private/check-props';
 
 /**
  * Outbound NAT (`nat on <if> from <sources> to <destinations> -> <address>`): sources leaving
@@ -219,6 +220,7 @@ export class PfTranslation extends Construct {
   /** @internal Use `PfRuleset.addNat` / `addRdr` / `addBinat`. */
   constructor(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps) {
     super(scope, id);
+    checkProps(this, `cdkbsd.Pf${kind === 'binat' ? 'Binat' : kind === 'rdr' ? 'Rdr' : 'Nat'}Props`, props);
     this.kind = kind;
     const p = (props ?? {}) as Partial<PfNatProps & PfRdrProps> & { from?: PfAddress | PfAddress[]; to?: PfAddress | PfAddress[] };
     const asList = (x: PfAddress | PfAddress[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);

@@ -3,6 +3,7 @@ import { PfTable } from './pf-table';
 import { PfTimeouts, timeoutWords } from './timeouts';
 import { PfOverloadFlush, PfSourceTrack, PfStatePolicy } from './types';
 import type { ValueProblem } from './values';
+import { optionProblems } from '../core/private/check-props';
 
 /**
  * A rate of new connections from one source (`max-src-conn-rate N/S`).
@@ -102,7 +103,6 @@ export interface PfStateOptions {
 /** @internal */
 export enum StateKind { KEEP = 'keep', MODULATE = 'modulate', SYNPROXY = 'synproxy', NONE = 'no' }
 
-const KNOWN_OPTIONS = ['noSync', 'maxStates', 'sloppy', 'ifBound', 'statePolicy', 'sourceTrack', 'maxSrcNodes', 'maxSrcStates', 'maxSrcConn', 'maxSrcConnRate', 'overload', 'timeouts'];
 const UINT_MAX = 4294967295;
 /** PF_THRESHOLD_MAX: 0xffffffff / PF_THRESHOLD_MULT (1000). */
 const THRESHOLD_MAX = 4294967;
@@ -146,6 +146,7 @@ export class PfState {
       this._problems.push({ message: 'State options must be an object of PfStateOptions', value: String(options), allowed: 'e.g. { maxSrcConn: 10 }' });
     }
     this.build();
+    this._problems.unshift(...optionProblems('cdkbsd.PfStateOptions', options, this._problems));
   }
 
   /** @internal The first problem, if any. */
@@ -168,9 +169,6 @@ export class PfState {
     const o = this._options;
     const w = this.words;
     const bad = (message: string, value: string, allowed: string) => this._problems.push({ message, value, allowed });
-    for (const k of Object.keys(o)) {
-      if (!KNOWN_OPTIONS.includes(k)) bad(`State option ${k} is not one pf knows`, k, KNOWN_OPTIONS.join(', '));
-    }
     const count = (name: keyof PfStateOptions, word: string) => {
       const v = o[name];
       if (v === undefined) return false;

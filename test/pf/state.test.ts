@@ -92,7 +92,7 @@ describe('state options pfctl would refuse are errors at the rule\'s path', () =
       ['Firewall/Global', 'State: maxSrcConn counts per rule and cannot be used with source-track global', 'maxSrcConn with sourceTrack: GLOBAL'],
       ['Firewall/Millis', 'State: Timeout tcpEstablished (tcp.established) must be whole seconds', '1500ms'],
       ['Firewall/Sloppy', 'State: sloppy state tracking cannot be used with modulate or synproxy state', 'modulate state'],
-      ['Firewall/Typo', 'State: State option maxSrcConnections is not one pf knows', 'maxSrcConnections'],
+      ['Firewall/Typo', 'State: Unknown property "maxSrcConnections" in PfStateOptions', 'maxSrcConnections'],
       ['Firewall/Zero', 'State: maxSrcConnRate.per must be whole seconds, at least one', '500ms'],
       ['Firewall/Zero', 'State: maxSrcStates must be a positive integer', '0'],
     ]);

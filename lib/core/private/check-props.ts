@@ -1,0 +1,559 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { Diagnostics } from '../diagnostics';
+
+/*
+ * Props checked at run time against their declared shape. Apps run through tsx without
+ * type-checking, so a misspelled key (`maxcon`), a value of the wrong type (`vhid: '10'`) or a
+ * misspelled enum member (`BalanceAlgorithm.LEAST_CONN`, which is `undefined`) would otherwise be
+ * silently dropped or passed on. The shape comes from the jsii assembly, through
+ * prop-schema.json (written by scripts/prop-schema.js after jsii): nothing here is kept by hand.
+ *
+ * Never a false error on valid input: anything this module cannot judge is accepted (a type it
+ * does not know, an object that might be an instance of the expected class, the keys of a
+ * class instance passed as props), and the construct's own checks still run.
+ */
+
+/** A problem of a value's shape: what is wrong, the offending value (never a secret) and what is allowed. */
+export interface PropProblem {
+  readonly message: string;
+  readonly value?: string;
+  readonly allowed?: string;
+  /** Likely a mistake but valid (an explicit `undefined` for an optional enum): reported as a warning. */
+  readonly warning?: boolean;
+  /**
+   * A key the struct does not have. Always reported; other errors (a wrong type, a missing key)
+   * only when the construct's own checks, which read the same values, found nothing.
+   */
+  readonly unknownKey?: boolean;
+}
+
+type TypeRef = string | { readonly array: TypeRef } | { readonly map: TypeRef } | { readonly union: TypeRef[] };
+
+interface Param {
+  readonly n: string;
+  readonly t: TypeRef;
+  readonly o?: 1;
+  readonly v?: 1;
+}
+
+interface RawType {
+  readonly k: 'struct' | 'enum' | 'class' | 'interface';
+  readonly name: string;
+  readonly file?: string;
+  readonly props?: { readonly n: string; readonly t: TypeRef; readonly o?: 1 }[];
+  readonly members?: Record<string, string | number> | string[];
+  readonly implementedBy?: string[];
+  readonly factories?: string[];
+  readonly base?: string;
+  readonly init?: Param[];
+  readonly methods?: Record<string, { readonly s?: 1; readonly p: Param[] }>;
+}
+
+interface Struct {
+  readonly kind: 'struct';
+  readonly name: string;
+  readonly file?: string;
+  readonly props: Map<string, { readonly t: TypeRef; readonly optional: boolean }>;
+  readonly keys: string[];
+  readonly required: string[];
+}
+
+interface EnumType {
+  readonly kind: 'enum';
+  readonly name: string;
+  readonly values: Set<unknown>;
+  /** member name → value */
+  readonly members: Map<string, unknown>;
+  readonly allowed: string;
+}
+
+interface ClassType {
+  readonly kind: 'class';
+  readonly name: string;
+  readonly members: string[];
+  readonly allowed: string;
+  readonly init?: Param[];
+  readonly methods: Record<string, { readonly s?: 1; readonly p: Param[] }>;
+}
+
+interface InterfaceType {
+  readonly kind: 'interface';
+  readonly name: string;
+  readonly members: string[];
+  readonly implementers: string[];
+  readonly allowed: string;
+}
+
+type Compiled = Struct | EnumType | ClassType | InterfaceType;
+
+const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
+
+/** The raw schema, read once on first use (undefined when the file is missing: nothing is checked). */
+let raw: Record<string, RawType> | undefined | null = null;
+/** Types compiled on first use, once per process (they are read-only afterwards). */
+const compiled = new Map<string, Compiled | undefined>();
+
+function schema(): Record<string, RawType> | undefined {
+  if (raw === null) {
+    try {
+      raw = (JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { types: Record<string, RawType> }).types;
+    } catch {
+      // No schema (a checkout that was never compiled): accept everything rather than guess.
+      raw = undefined;
+    }
+  }
+  return raw;
+}
+
+function lookup(fqn: string): Compiled | undefined {
+  const hit = compiled.get(fqn);
+  if (hit !== undefined || compiled.has(fqn)) return hit;
+  const r = schema()?.[fqn];
+  const c = r === undefined ? undefined : compile(r);
+  compiled.set(fqn, c);
+  return c;
+}
+
+const short = (fqn: string) => fqn.slice(fqn.lastIndexOf('.') + 1);
+const article = (name: string) => (/^[AEIOU]/i.test(name) && !/^(Uni|Use)/.test(name) ? `an ${name}` : `a ${name}`);
+
+function compile(r: RawType): Compiled {
+  switch (r.k) {
+    case 'struct': {
+      const props = new Map<string, { t: TypeRef; optional: boolean }>();
+      for (const p of r.props ?? []) props.set(p.n, { t: p.t, optional: p.o === 1 });
+      return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: (r.props ?? []).filter((p) => p.o !== 1).map((p) => p.n) };
+    }
+    case 'enum': {
+      const members = new Map(Object.entries((r.members ?? {}) as Record<string, unknown>));
+      return { kind: 'enum', name: r.name, members, values: new Set(members.values()), allowed: [...members.keys()].map((m) => `${r.name}.${m}`).join(', ') };
+    }
+    case 'class': {
+      const factories = (r.factories ?? []).map((f) => `${r.name}.${f}(…)`);
+      return {
+        kind: 'class',
+        name: r.name,
+        members: (r.members ?? []) as string[],
+        allowed: factories.length > 0 ? `${article(r.name)}: ${factories.join(', ')}` : article(r.name),
+        init: r.init,
+        methods: r.methods ?? {},
+      };
+    }
+    default: {
+      const implementers = (r.implementedBy ?? []).map(short);
+      return {
+        kind: 'interface',
+        name: r.name,
+        members: (r.members ?? []) as string[],
+        implementers,
+        allowed: implementers.length > 0 ? implementers.map(article).join(' or ') : `an object implementing ${r.name}`,
+      };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Describing values: the type, and the value itself only when it can never be a secret.
+
+/** Names that may hold a secret: a string under them is never shown. */
+const SENSITIVE = /pass|secret|token|cred|priv|key/i;
+
+function constructorNames(v: object): string[] {
+  const out: string[] = [];
+  for (let p = Object.getPrototypeOf(v); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const c = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as any).constructor : undefined;
+    if (typeof c === 'function' && typeof c.name === 'string' && c.name !== '') out.push(c.name);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+function isSecretLike(v: object): boolean {
+  return constructorNames(v).includes('Secret') || (typeof (v as any).describe === 'function' && typeof (v as any)._resolve === 'function');
+}
+
+/** `a string`, `a number`, `an array`, `an object`, `a Duration`, `a Secret`… */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string': return 'a string';
+    case 'number': return Number.isNaN(v) ? 'NaN' : 'a number';
+    case 'boolean': return 'a boolean';
+    case 'bigint': return 'a bigint';
+    case 'symbol': return 'a symbol';
+    case 'function': return 'a function';
+    default: break;
+  }
+  if (isSecretLike(v as object)) return 'a Secret';
+  if (isPlainObject(v)) return 'an object';
+  const names = constructorNames(v as object);
+  return names.length > 0 ? article(names[0]) : 'an object';
+}
+
+/** The value for `details.value`: primitives as written (strings unless sensitive), objects by their keys or type only. */
+function shown(v: unknown, sensitive: boolean): string | undefined {
+  if (typeof v === 'string') {
+    if (sensitive) return undefined;
+    return v.length > 80 ? `${v.slice(0, 77)}…` : v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'function') return v.name ? `function ${v.name}` : 'a function';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object' && isPlainObject(v) && !sensitive) {
+    const keys = Object.keys(v);
+    return keys.length === 0 ? '{}' : `{ ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''} }`;
+  }
+  return kindOf(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Did you mean: the closest key by edit distance (with transpositions), ignoring case.
+
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) d.push([i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate closest to `word`, if it is close enough to be a misspelling of it. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dd = distance(word, c);
+    if (dd < bestD) {
+      best = c;
+      bestD = dd;
+    }
+  }
+  return bestD <= limit ? best : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The check.
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const join = (parent: string, key: string) => (IDENT.test(key) ? (parent === '' ? key : `${parent}.${key}`) : `${parent}[${JSON.stringify(key)}]`);
+const typeName = (t: TypeRef): string => {
+  if (typeof t === 'string') return t.includes('.') ? short(t) : t;
+  if ('array' in t) return `array of ${typeName(t.array)}`;
+  if ('map' in t) return `map of ${typeName(t.map)}`;
+  return t.union.map(typeName).join(' or ');
+};
+
+/** Whether a value of another cdkbsd copy (or a subclass, or a duck) can stand for an instance of the class. */
+function isInstance(v: object, c: ClassType | InterfaceType): boolean {
+  const names = constructorNames(v);
+  if (c.kind === 'class' ? names.includes(c.name) : c.implementers.some((i) => names.includes(i))) return true;
+  // Duck test: every public instance member (methods, required properties) is there.
+  for (const m of c.members) if (!(m in v)) return false;
+  return true;
+}
+
+class Checker {
+  public readonly out: PropProblem[] = [];
+
+  /** Checks `v` against `t` (v is neither undefined nor null: the caller decides what those mean). */
+  public value(t: TypeRef, v: unknown, at: string, sensitive: boolean): void {
+    if (typeof t === 'string') {
+      switch (t) {
+        case 'string':
+        case 'number':
+        case 'boolean':
+          if (typeof v !== t) this.wrongType(at, `a ${t}`, v, sensitive);
+          return;
+        case 'any':
+        case 'json':
+          return;
+        case 'date':
+          if (!(v instanceof Date) && Object.prototype.toString.call(v) !== '[object Date]') this.wrongType(at, 'a Date', v, sensitive);
+          return;
+        default:
+          this.named(t, v, at, sensitive);
+          return;
+      }
+    }
+    if ('array' in t) {
+      if (!Array.isArray(v)) {
+        this.wrongType(at, `an array of ${typeName(t.array)}`, v, sensitive);
+        return;
+      }
+      for (let i = 0; i < v.length; i++) this.element(t.array, v[i], `${at}[${i}]`, sensitive);
+      return;
+    }
+    if ('map' in t) {
+      if (typeof v !== 'object' || Array.isArray(v)) {
+        this.wrongType(at, `a map of ${typeName(t.map)}`, v, sensitive);
+        return;
+      }
+      for (const [k, x] of Object.entries(v as object)) this.element(t.map, x, join(at, k), sensitive || SENSITIVE.test(k));
+      return;
+    }
+    // A union: accepted when any of its types accepts it.
+    for (const alt of t.union) {
+      const c = new Checker();
+      c.value(alt, v, at, sensitive);
+      if (c.out.every((p) => p.warning)) return;
+    }
+    this.wrongType(at, t.union.map((x) => article(typeName(x))).join(' or '), v, sensitive);
+  }
+
+  /** Checks the props of a struct. `at` is the path of the struct ('' at the top). */
+  public struct(s: Struct, v: unknown, at: string, what: string, sensitive: boolean, strictKeys: boolean): void {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      this.out.push({ message: `${at === '' ? what : at} must be an object (${s.name}), not ${kindOf(v)}`, value: shown(v, sensitive), allowed: `an object with ${s.keys.length > 0 ? `the keys ${s.keys.join(', ')}` : 'no keys'}` });
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    // Unknown keys are looked for in plain objects only: an instance of a class implementing the
+    // struct may carry fields of its own. A plain object is checked in the order it was written.
+    const plain = isPlainObject(o);
+    if (plain) {
+      for (const key of Object.keys(o)) {
+        const p = s.props.get(key);
+        if (p !== undefined) this.prop(s, p, key, o, at, sensitive);
+        else if (strictKeys) this.unknown(s, key, at);
+      }
+    }
+    for (const [key, p] of s.props) {
+      if (!plain || (!p.optional && !Object.prototype.hasOwnProperty.call(o, key))) this.prop(s, p, key, o, at, sensitive);
+    }
+  }
+
+  private prop(s: Struct, p: { readonly t: TypeRef; readonly optional: boolean }, key: string, o: Record<string, unknown>, at: string, sensitive: boolean): void {
+    const x = o[key];
+    const child = join(at, key);
+    if (x !== undefined && x !== null) {
+      this.value(p.t, x, child, sensitive || SENSITIVE.test(key));
+      return;
+    }
+    const present = Object.prototype.hasOwnProperty.call(o, key);
+    const e = typeof p.t === 'string' ? lookup(p.t) : undefined;
+    if (!p.optional) {
+      if (present && e?.kind === 'enum') this.undefinedMember(child, e, false);
+      else this.out.push({ message: `${child} is required in ${s.name}${present ? ` (it is ${String(x)})` : ''}`, value: present ? String(x) : undefined, allowed: article(typeName(p.t)) });
+    } else if (present && x === undefined && e?.kind === 'enum') {
+      // `{ balance: BalanceAlgorithm.LEAST_CONN }` gives undefined: likely a misspelled member,
+      // but an explicit undefined is valid too (a wrapper passing its own optional prop on).
+      this.undefinedMember(child, e, true);
+    }
+  }
+
+  private unknown(s: Struct, key: string, at: string): void {
+    const near = closest(key, s.keys);
+    this.out.push({
+      message: `Unknown property "${join(at, key)}" in ${s.name}${near !== undefined ? `; did you mean "${near}"?` : ''}`,
+      value: key,
+      allowed: s.keys.length > 0 ? s.keys.join(', ') : 'no properties',
+      unknownKey: true,
+    });
+  }
+
+  /** Checks the arguments of a method or initializer. */
+  public args(params: readonly Param[], args: ArrayLike<unknown>, where: string): void {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.v === 1) {
+        for (let j = i; j < args.length; j++) if (args[j] !== undefined && args[j] !== null) this.value(p.t, args[j], `${p.n}[${j - i}]`, false);
+        return;
+      }
+      const x = i < args.length ? args[i] : undefined;
+      if (x === undefined || x === null) {
+        if (p.o !== 1) {
+          const e = typeof p.t === 'string' ? lookup(p.t) : undefined;
+          if (e?.kind === 'enum') this.undefinedMember(p.n, e, false);
+          else this.out.push({ message: `${p.n} of ${where} is required`, value: String(x), allowed: article(typeName(p.t)) });
+        }
+        continue;
+      }
+      this.value(p.t, x, p.n, SENSITIVE.test(p.n));
+    }
+  }
+
+  private element(t: TypeRef, v: unknown, at: string, sensitive: boolean): void {
+    if (v === undefined || v === null) {
+      const e = typeof t === 'string' ? lookup(t) : undefined;
+      if (e?.kind === 'enum') this.undefinedMember(at, e, false);
+      else this.out.push({ message: `${at} is ${String(v)}`, value: String(v), allowed: article(typeName(t)) });
+      return;
+    }
+    this.value(t, v, at, sensitive);
+  }
+
+  private named(fqn: string, v: unknown, at: string, sensitive: boolean): void {
+    const t = lookup(fqn);
+    if (t === undefined) {
+      // A type of another assembly (constructs.Construct, IConstruct): any object will do.
+      if (typeof v !== 'object' && typeof v !== 'function') this.wrongType(at, `${article(short(fqn))} object`, v, sensitive);
+      return;
+    }
+    switch (t.kind) {
+      case 'struct':
+        this.struct(t, v, at, at, sensitive, true);
+        return;
+      case 'enum': {
+        if (t.values.has(v)) return;
+        const asName = typeof v === 'string' ? (t.members.has(v) ? v : closest(v, [...t.members.keys()])) : undefined;
+        this.out.push({
+          message: `${at} is not a member of ${t.name}${asName !== undefined ? `; did you mean ${t.name}.${asName}?` : ''}`,
+          value: shown(v, sensitive),
+          allowed: t.allowed,
+        });
+        return;
+      }
+      default: {
+        const secretClass = t.name === 'Secret';
+        if (typeof v !== 'object' && typeof v !== 'function') {
+          this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed);
+          return;
+        }
+        if (typeof v === 'object' && !isInstance(v as object, t)) this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed);
+        return;
+      }
+    }
+  }
+
+  private undefinedMember(at: string, e: EnumType, optional: boolean): void {
+    this.out.push({
+      message: `${at} is undefined: ${e.name} has no such member?${optional ? ' (the default is used)' : ''}`,
+      value: 'undefined',
+      allowed: e.allowed,
+      ...(optional ? { warning: true } : {}),
+    });
+  }
+
+  private wrongType(at: string, expected: string, v: unknown, sensitive: boolean, allowed?: string): void {
+    this.out.push({ message: `${at} must be ${expected}, not ${kindOf(v)}`, value: shown(v, sensitive), allowed: allowed ?? expected });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points.
+
+/** The problems of `value` as the struct `fqn` (e.g. `cdkbsd.PfStateOptions`); `what` names it when it is not an object. */
+export function propProblems(fqn: string, value: unknown, what = 'props'): PropProblem[] {
+  const s = lookup(fqn);
+  if (s === undefined || s.kind !== 'struct' || value === undefined) return [];
+  const c = new Checker();
+  c.struct(s, value, '', what, false, true);
+  return c.out;
+}
+
+/**
+ * For value classes, which have no scope (the construct that uses the value reports its
+ * problems, with its own path): the errors of `value` as the struct `fqn`, to go before the
+ * value's own problems `own`, e.g. `optionProblems('cdkbsd.PfStateOptions', options, problems)`.
+ * Unknown keys always; a wrong type or a missing key only when `own` is empty (the value's own
+ * checks read the same values and say it in the domain's words: one mistake, one error).
+ * Warnings are left out (a value has no way to carry them).
+ */
+export function optionProblems(fqn: string, value: unknown, own: readonly unknown[] = []): { message: string; value: string; allowed: string }[] {
+  return propProblems(fqn, value, 'options')
+    .filter((p) => !p.warning && (p.unknownKey || own.length === 0))
+    .map((p) => ({ message: p.message, value: p.value ?? '', allowed: p.allowed ?? '' }));
+}
+
+/**
+ * The problems of the arguments of `method` of the class `fqn` (`'constructor'` for its
+ * initializer), e.g. `argProblems('cdkbsd.HealthCheck', 'http', [path, options])`.
+ */
+export function argProblems(fqn: string, method: string, args: ArrayLike<unknown>): PropProblem[] {
+  const c = lookup(fqn);
+  if (c === undefined || c.kind !== 'class') return [];
+  const params = method === 'constructor' ? c.init : c.methods[method]?.p;
+  if (params === undefined) return [];
+  const checker = new Checker();
+  checker.args(params, args, method === 'constructor' ? `new ${c.name}()` : `${c.name}.${method}()`);
+  return checker.out;
+}
+
+/**
+ * Records the problems under `scope`, at validation: unknown keys and warnings always, other
+ * errors only when the construct's own checks recorded none. Those checks read the same values
+ * and name them in the domain's words (`VHID must be an integer from 1 to 255`), so that one
+ * mistake gives one error; a wrong type they do not look at (a boolean given as a string) is
+ * reported here.
+ */
+function report(scope: IConstruct, problems: readonly PropProblem[]): boolean {
+  if (problems.length === 0) return true;
+  Diagnostics.addValidation(scope, (r) => {
+    const quiet = Diagnostics.hasErrors(scope);
+    for (const p of problems) {
+      const details = { value: p.value, allowed: p.allowed };
+      if (p.warning) r.warning(p.message, details);
+      else if (p.unknownKey || !quiet) r.error(p.message, details);
+    }
+  });
+  return problems.every((p) => p.warning);
+}
+
+/**
+ * Checks `value` against the struct `fqn` and records each problem under `scope` (an error, or a
+ * warning for an explicit `undefined` optional enum; see `report`). Returns whether there was no error.
+ */
+export function checkProps(scope: IConstruct, fqn: string, value: unknown, what = 'props'): boolean {
+  return report(scope, propProblems(fqn, value, what));
+}
+
+/** Checks the arguments of a method (`checkArgs(this, 'cdkbsd.Haproxy', 'addStatsPage', arguments)`) under `scope`. */
+export function checkArgs(scope: IConstruct, fqn: string, method: string, args: ArrayLike<unknown>): boolean {
+  return report(scope, argProblems(fqn, method, args));
+}
+
+/**
+ * Checks the props of a construct's initializer, as the first statement after `super()`:
+ * `checkInit(this, 'cdkbsd.HaproxyFrontend', props)`. The struct is the one the initializer
+ * declares. When `this` is an instance of a subclass, the subclass decides:
+ * - a cdkbsd subclass with props of its own (VlanInterface of NetworkInterface) checks them
+ *   itself, so the base skips;
+ * - a subclass of the app's own may extend the props: the declared keys are checked, unknown
+ *   keys are not.
+ */
+export function checkInit(scope: IConstruct, fqn: string, props: unknown): boolean {
+  const c = lookup(fqn);
+  if (c === undefined || c.kind !== 'class' || c.init === undefined) return true;
+  const own = structOf(c);
+  if (own === undefined) return true;
+  let strictKeys = true;
+  const actual = Object.getPrototypeOf(scope)?.constructor?.name;
+  if (typeof actual === 'string' && actual !== c.name) {
+    const sub = lookup(`cdkbsd.${actual}`);
+    if (sub !== undefined && sub.kind === 'class') {
+      if (structOf(sub) !== own) return true;
+    } else {
+      strictKeys = false;
+    }
+  }
+  const s = lookup(own);
+  if (s === undefined || s.kind !== 'struct' || props === undefined) return true;
+  const checker = new Checker();
+  checker.struct(s, props, '', 'props', false, strictKeys);
+  return report(scope, checker.out);
+}
+
+/** The struct an initializer takes as its props (the parameter named `props`, else the last struct). */
+function structOf(c: ClassType): string | undefined {
+  const structs = (c.init ?? []).filter((p) => typeof p.t === 'string' && lookup(p.t)?.kind === 'struct');
+  const p = structs.find((x) => x.n === 'props') ?? structs[structs.length - 1];
+  return p?.t as string | undefined;
+}
