@@ -1,17 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ValidationIssue } from '../core/errors';
-import type { Synthesis } from '../core/synthesis';
-import { appErrorLines, describeAppError, formatLocation } from './app-error';
 import { parseSynthArgs, SynthOptions, SYNTH_USAGE } from './args';
-import type { CheckResult } from './check';
-import type { FileChange } from './diff';
-import { CheckFailedError, CliError, noSynth, severalSynths, TypecheckFailedError } from './errors';
+import { CheckFailedError, noSynth, severalSynths, TypecheckFailedError } from './errors';
 import { loadEntry, ResolvedEntry, resolveEntry } from './entry';
+import { reportFailure, Stage } from './failure';
+import { colourWanted, displayPath, styleFor } from './format';
 import { readStaged, removeDeadStagings, stagingPath, SynthCounter } from './staged';
+import { AppResult, countFiles, ExitCode, jsonReport, MANY_HOSTS, printCheckProblems, printWarnings, summaryText } from './summary';
 import type { TypecheckResult } from './typecheck';
-import { colourWanted, displayPath, formatBytes, formatSeconds, plural, shortList, Style, styleFor } from './format';
 import { packageVersion } from './version';
+
+export { ExitCode };
 
 /** Where the CLI reads and writes (the process's, or a test's). */
 export interface Io {
@@ -19,26 +18,6 @@ export interface Io {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
-}
-
-/** Exit status of `synth` (see the usage text). */
-export enum ExitCode {
-  OK = 0,
-  INVALID = 1,
-  INTERNAL = 2,
-  CHANGED = 3,
-}
-
-/** Hosts beyond which the summary stops listing them one by one, and a progress line is shown. */
-const MANY_HOSTS = 20;
-
-/** What the CLI did with the synthesized app. */
-interface AppResult {
-  readonly outdir: string;
-  readonly synthesis: Synthesis;
-  written: boolean;
-  checks?: CheckResult[];
-  changes?: FileChange[];
 }
 
 /** A one-line progress indicator on stderr, only on a terminal and only for large fleets. */
@@ -64,8 +43,6 @@ function defaultIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-/** The stage a failure happened in: the app's own code, or synth's work around it. */
-type Stage = 'cli' | 'app';
 
 /**
  * `synth [options] [entry]`: runs the app in this process with CDKBSD_OUTDIR pointing at a fresh
@@ -260,249 +237,4 @@ class AsyncErrorTrap {
     process.removeListener('uncaughtException', this.onError);
     process.removeListener('beforeExit', this.onIdle);
   }
-}
-
-function countFiles(s: Synthesis): { files: number; bytes: number } {
-  let files = 0;
-  let bytes = 0;
-  for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
-    files++;
-    bytes += Buffer.byteLength(f.content, 'utf8');
-  }
-  return { files, bytes };
-}
-
-/**
- * One finding: `[path] message`, then the offending value, what is allowed and where the
- * construct was created, on their own indented lines (`pad` is the width of the label before it).
- */
-function issueLines(i: ValidationIssue, st: Style, pad: number): string {
-  const where = i.path !== '' ? `[${i.path}] ` : i.source ? `[${i.source}] ` : '';
-  const lines = [`${st.bold(where)}${i.message}`];
-  const gap = ' '.repeat(pad);
-  if (i.value !== undefined) lines.push(`${gap}${st.dim('got:')}     ${JSON.stringify(i.value)}`);
-  if (i.allowed !== undefined) lines.push(`${gap}${st.dim('allowed:')} ${i.allowed}`);
-  if (i.path !== '' && i.source !== undefined) lines.push(`${gap}${st.dim('at:')}      ${i.source}`);
-  return lines.join('\n');
-}
-
-function printWarnings(warnings: ValidationIssue[], io: Io, st: Style): void {
-  for (const w of warnings) io.stderr.write(`${st.yellow('warning:')} ${issueLines(w, st, 9)}\n`);
-}
-
-function printCheckProblems(checks: CheckResult[], io: Io, st: Style, quiet: boolean): void {
-  for (const c of checks) {
-    if (c.status === 'failed') {
-      io.stderr.write(`${st.red('check failed:')} ${c.tool} ${c.output}\n${indent(c.message)}\n`);
-    } else if (c.status === 'ok' && c.warnings.length > 0 && !quiet) {
-      io.stderr.write(`${st.yellow('check warning:')} ${c.tool} ${c.output}\n${indent(c.warnings.join('\n'))}\n`);
-    }
-  }
-}
-
-function indent(text: string): string {
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => `  ${l}`).join('\n');
-}
-
-function checkLine(checks: CheckResult[]): string {
-  const by = (status: CheckResult['status']) => {
-    const m = new Map<string, number>();
-    for (const c of checks) if (c.status === status) m.set(c.tool, (m.get(c.tool) ?? 0) + 1);
-    return [...m].map(([tool, n]) => `${tool} ${n}`).join(', ');
-  };
-  const n = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
-  const parts: string[] = [];
-  if (n('ok') > 0) parts.push(`${n('ok')} passed (${by('ok')})`);
-  if (n('failed') > 0) parts.push(`${n('failed')} failed (${by('failed')})`);
-  if (n('skipped') > 0) {
-    const why = [...new Set(checks.filter((c) => c.status === 'skipped').map((c) => `${c.tool}: ${c.message}`))];
-    parts.push(`${n('skipped')} skipped (${why.join('; ')})`);
-  }
-  return parts.length === 0 ? 'no file to check' : parts.join(', ');
-}
-
-function summaryText(r: AppResult, entry: ResolvedEntry, io: Io, st: Style, ms: number, opts: SynthOptions, typecheck?: TypecheckResult): string {
-  const s = r.synthesis;
-  const { files, bytes } = countFiles(s);
-  const where = displayPath(r.outdir, io.cwd);
-  const lines: string[] = [];
-  const app = displayPath(entry.file, io.cwd);
-  const head = r.written
-    ? `${st.green('✔')} Synthesized ${app} into ${st.bold(where + '/')} in ${formatSeconds(ms)}`
-    : opts.dryRun
-      ? `${st.green('✔')} Validated ${app} in ${formatSeconds(ms)} (dry run: ${where}/ untouched)`
-      : `${st.green('✔')} Validated ${app} in ${formatSeconds(ms)} (--diff: ${where}/ untouched; --diff --write writes)`;
-  lines.push(head);
-  if (typecheck) lines.push(`  Type-checked with ${typecheck.compiler} (${displayPath(typecheck.tsconfig, io.cwd)})`);
-  lines.push(`  ${plural(s.hosts.length, 'host')}, ${plural(files, 'file')}, ${formatBytes(bytes)}${r.written ? ' (and manifest.json)' : ''}`);
-  if (s.hosts.length <= MANY_HOSTS) {
-    const w = Math.max(...s.hosts.map((h) => h.hostname.length), 0);
-    for (const h of s.hosts) {
-      const hb = h.files.reduce((a, f) => a + Buffer.byteLength(f.content, 'utf8'), 0);
-      lines.push(`  ${h.hostname.padEnd(w)}  ${plural(h.files.length, 'file').padStart(8)}  ${formatBytes(hb).padStart(8)}${h.vnetJail ? '  VNET jail' : ''}`);
-    }
-  } else {
-    lines.push(`  (each host and file is listed in ${where}/manifest.json)`);
-  }
-  const jailFiles = new Map<string, string[]>();
-  for (const h of s.hosts) {
-    for (const f of h.files) if (String(f.target) === 'jail-host') jailFiles.set(f.path, [...(jailFiles.get(f.path) ?? []), h.hostname]);
-  }
-  if (jailFiles.size > 0) {
-    lines.push(`  For the VNET jails, install on the jail's host, not inside the jail:`);
-    const w = Math.max(...[...jailFiles.keys()].map((p) => p.length));
-    for (const [p, hosts] of [...jailFiles].sort()) lines.push(`    ${p.padEnd(w)}  ${st.dim(shortList(hosts))}`);
-  }
-  if (s.rootFiles.length > 0) lines.push(`  App files: ${s.rootFiles.map((f) => f.path).join(', ')}`);
-  if (r.checks) lines.push(`  Checks: ${checkLine(r.checks)}`);
-  if (r.changes) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { countChanges } = require('./diff') as typeof import('./diff');
-    const c = countChanges(r.changes);
-    lines.push(r.changes.length === 0
-      ? `  Changes: none (${where}/ already held this output)`
-      : `  Changes: ${plural(r.changes.length, 'file')} (${c.added} added, ${c.modified} modified, ${c.removed} removed)`);
-  }
-  if (s.warnings.length > 0) lines.push(`  ${st.yellow(plural(s.warnings.length, 'warning'))} (above)`);
-  return lines.join('\n') + '\n';
-}
-
-/** This copy of cdkbsd's lib/ folder (its frames are not the user's). */
-const LIB_DIR = path.resolve(__dirname, '..');
-
-/** Where in the app's own code a value error was thrown (first stack frame outside cdkbsd and node). */
-function userLocation(e: unknown, io: Io): string | undefined {
-  const loc = describeAppError(e, LIB_DIR).location;
-  return loc ? formatLocation(loc, io.cwd) : undefined;
-}
-
-/**
- * Prints a failure and returns its exit status: 1 for the user's mistakes (including any error
- * the app's code throws: `stage` is `app` while it runs), 2 for internal faults of synth.
- */
-function reportFailure(
-  e: unknown, stage: Stage, io: Io, st: Style, entry: ResolvedEntry | undefined, outdir: string | undefined,
-  results: AppResult[], json: boolean, started = Date.now(),
-): number {
-  const err = e as any;
-  const where = outdir ? displayPath(outdir, io.cwd) + '/' : 'the output folder';
-  const untouched = `nothing was written (${where} is unchanged)`;
-  const Untouched = `${untouched[0].toUpperCase()}${untouched.slice(1)}.`;
-  let code: number = ExitCode.INVALID;
-  const errors: any[] = [];
-  const lines: string[] = [];
-  if (typeof err === 'object' && err !== null && err.name === 'ValidationError' && Array.isArray(err.issues)) {
-    const loc = userLocation(err, io);
-    const issues = (err.issues as ValidationIssue[]).map((i) => (i.path === '' && loc && i.source === undefined ? { ...i, source: loc } : i));
-    for (const i of issues) {
-      errors.push({ kind: 'validation', path: i.path, message: i.message, value: i.value, allowed: i.allowed, location: i.source });
-      lines.push(`${st.red('error:')} ${issueLines(i, st, 7)}`);
-    }
-    lines.push(`Validation failed with ${plural(issues.length, 'error')}; ${untouched}.`);
-  } else if (err instanceof CheckFailedError) {
-    for (const r of results) {
-      for (const c of r.checks ?? []) if (c.status === 'failed') errors.push({ kind: 'check', tool: c.tool, output: c.output, message: c.message });
-      if (!json && r.checks) printCheckProblems(r.checks, io, st, false);
-    }
-    lines.push(`${st.red('error:')} ${plural(err.failures, 'check')} failed; ${untouched}.`);
-  } else if (err instanceof TypecheckFailedError) {
-    errors.push({ kind: 'typecheck', compiler: err.result.compiler, message: err.result.output });
-    if (err.result.output !== '') lines.push(err.result.output, '');
-    lines.push(`${st.red('error:')} ${err.message}; the app did not run and ${untouched}.`);
-  } else if (err instanceof CliError) {
-    errors.push({ kind: 'usage', message: err.message, hint: err.hint });
-    lines.push(`${st.red('error:')} ${err.message}`);
-    if (err.hint) lines.push(err.hint);
-  } else if (err?.name === 'OutputError') {
-    errors.push({ kind: 'output', message: err.message });
-    lines.push(`${st.red('error:')} ${err.message}`);
-  } else if (stage === 'cli' && typeof err?.syscall === 'string' && typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code)) {
-    // The file system said no (EACCES, ENOSPC, EROFS …): a problem of this machine, not a bug.
-    errors.push({ kind: 'system', code: err.code, message: err.message });
-    lines.push(`${st.red('error:')} ${err.message}`, Untouched);
-  } else if (stage === 'app') {
-    // Anything else the app threw (a TypeError, a syntax error, a failed read …) is the app's
-    // error: shown at the user's line, with the user's frames only.
-    const r = describeAppError(err, LIB_DIR);
-    const system = typeof err?.syscall === 'string' && typeof err?.code === 'string';
-    errors.push({
-      kind: r.kind === 'syntax' ? 'syntax' : system ? 'system' : 'app',
-      ...(system ? { code: err.code } : {}),
-      message: r.message,
-      location: r.location ? formatLocation(r.location, io.cwd) : null,
-    });
-    lines.push(...appErrorLines(r, st, io.cwd));
-    if (err?.code === 'MODULE_NOT_FOUND' && /Cannot find module '(?![./])/.test(String(err?.message))) {
-      lines.push('Is the app\'s package installed (`npm install`)?');
-    }
-    if (err?.cause !== undefined) lines.push(`caused by: ${describeAppError(err.cause, LIB_DIR).message}`);
-    if (io.env.CDKBSD_DEBUG === '1' && typeof err?.stack === 'string') lines.push('', 'the whole stack (CDKBSD_DEBUG=1):', err.stack);
-    const what = r.kind === 'syntax' ? 'The app does not parse' : 'The app threw this error (not a validation finding)';
-    lines.push(`${what}; ${untouched}.`);
-  } else {
-    code = ExitCode.INTERNAL;
-    const stack = typeof err?.stack === 'string' ? err.stack : String(err);
-    errors.push({ kind: 'internal', message: String(err?.message ?? err), stack });
-    lines.push(`${st.red('internal error:')} ${stack}`);
-    if (err?.cause?.stack) lines.push(`caused by: ${err.cause.stack}`);
-    lines.push(`This is a fault in synth itself, not in the app; ${untouched}. Please report it.`);
-  }
-  if (json) {
-    io.stdout.write(JSON.stringify(jsonReport(entry, results, code, started, errors), null, 2) + '\n');
-    if (code === ExitCode.INTERNAL) io.stderr.write(lines.join('\n') + '\n');
-  } else {
-    io.stderr.write(lines.join('\n') + '\n');
-  }
-  return code;
-}
-
-function jsonReport(entry: ResolvedEntry | undefined, results: AppResult[], code: number, started: number, errors: any[], typecheck?: TypecheckResult): unknown {
-  return {
-    ok: errors.length === 0,
-    exitCode: code,
-    version: packageVersion(),
-    entry: entry?.file ?? null,
-    durationMs: Date.now() - started,
-    typecheck: typecheck ? { compiler: typecheck.compiler, tsconfig: typecheck.tsconfig, ok: typecheck.ok } : null,
-    apps: results.map((r) => {
-      const s = r.synthesis;
-      return {
-        outdir: r.outdir,
-        written: r.written,
-        ...countFiles(s),
-        hosts: s.hosts.map((h) => ({
-          hostname: h.hostname,
-          construct: h.constructPath,
-          vnetJail: h.vnetJail,
-          files: h.files.map((f) => ({
-            path: f.path,
-            bytes: Buffer.byteLength(f.content, 'utf8'),
-            mode: `0${(f.mode & 0o7777).toString(8)}`,
-            secret: f.secret,
-            producer: f.producer,
-            target: String(f.target),
-          })),
-        })),
-        appFiles: s.rootFiles.map((f) => f.path),
-        warnings: s.warnings.map((w) => ({ path: w.path, message: w.message, value: w.value, allowed: w.allowed, location: w.source })),
-        checks: r.checks ?? null,
-        changed: r.changes ? r.changes.length > 0 : null,
-        changes: r.changes
-          ? r.changes.map((c) => ({
-            output: c.output,
-            hostname: c.hostname ?? null,
-            kind: c.kind,
-            secret: c.secret,
-            oldMode: c.oldMode === undefined ? null : `0${c.oldMode.toString(8)}`,
-            newMode: c.newMode === undefined ? null : `0${c.newMode.toString(8)}`,
-            added: c.added,
-            removed: c.removed,
-            diff: c.patch ?? null,
-            hidden: c.hidden ?? null,
-          }))
-          : null,
-      };
-    }),
-    errors,
-  };
 }

@@ -135,17 +135,13 @@ describe('the scaffolded app against this checkout', () => {
     }
   });
 
-  test('the scaffold type-checks with this checkout\'s TypeScript, and `synth --typecheck` says so before synthesizing', () => {
-    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  test('the scaffold type-checks with this checkout\'s TypeScript: `synth --typecheck` runs it before synthesizing', () => {
     const ts = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'typescript', 'package.json'), 'utf8')).version;
-    const r = node(tsc, ['--noEmit', '-p', 'tsconfig.json'], dir);
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
     const s = node(SYNTH, ['--typecheck', '--dry-run'], dir);
-    expect(s.stderr).toBe('');
+    expect(s.stderr).toBe(''); // the compiler's diagnostics would be here
     expect(s.status).toBe(0);
     expect(s.stdout).toContain(`  Type-checked with tsc ${ts} (tsconfig.json)\n`);
-  }, 60_000);
+  }, 180_000);
 
   test('main.test.ts passes under vitest', () => {
     const r = run(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], dir, { NO_COLOR: '1' });
