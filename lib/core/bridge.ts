@@ -19,6 +19,10 @@ export interface BridgeInterfaceProps extends NetworkInterfaceProps {
  * A bridge (if_bridge(4)): created from `cloned_interfaces`, configured with
  * `ifconfig_bridge0="addm em0 addm epair0a up"` (with an address first when it has one).
  * Create it with `host.addBridge(name, props)`.
+ *
+ * @example
+ * const epair = host.addEpair('epair0');
+ * host.addBridge('bridge0', { members: ['igb1', epair.name], ipv4: '10.1.80.1/24' });
  */
 export class BridgeInterface extends NetworkInterface {
   /** The member interfaces. */

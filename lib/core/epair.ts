@@ -8,6 +8,11 @@ import { InterfaceKind, NetworkInterface, NetworkInterfaceProps } from './interf
  * (jail.conf `vnet.interface = "epair0b"`), where it is an interface of the jail's own
  * `FreeBsdHost` (`jail.addInterface(epair.peerName, …)`). rc.d creates the pair from
  * `cloned_interfaces="epair0"`. Create it with `host.addEpair('epair0', props)`.
+ *
+ * @example
+ * const epair = jailHost.addEpair('epair0', { ipv4: '10.3.0.1/30' });
+ * const jail = new FreeBsdHost(app, 'Jail', { hostname: 'jail.example.net', vnetJail: true, defaultRouter: '10.3.0.1' });
+ * jail.addInterface(epair.peerName, { ipv4: '10.3.0.2/30' });
  */
 export class EpairInterface extends NetworkInterface {
   /** The pair's name, as created (`epair0`). */

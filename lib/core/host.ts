@@ -110,6 +110,10 @@ export const HOST_PATH_ALLOWED = 'an absolute path of letters, digits and . _ + 
  * A FreeBSD host (a machine, a VM or a VNET jail). Every file it receives is registered through
  * its artifact API (`rcConf`, `sysctlConf`, `loaderConf`, `addFile`) and written under
  * `<outdir>/<hostname>/` at synth.
+ *
+ * @example
+ * const host = new FreeBsdHost(app, 'Web1', { hostname: 'web1.example.net', defaultRouter: '192.0.2.1' });
+ * host.addInterface('vtnet0', { ipv4: '192.0.2.11/24', ipv6: ['2001:db8::11/64'] });
  */
 export class FreeBsdHost extends Construct implements ITargetHosts {
   /** Whether `x` is a FreeBsdHost (works across copies of this library). */
@@ -235,7 +239,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   }
 
   /**
-   * Adds an epair: its `a` end (`<name>a`) is configured on this host with `props`; its `b` end
+   * Adds an epair whose `a` end (`<name>a`) is configured on this host with `props`. Its `b` end
    * (`<name>b`, the returned interface's `peerName`) is for a VNET jail.
    * @param name `epair0`, `epair1`, …
    */

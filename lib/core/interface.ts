@@ -41,7 +41,7 @@ export enum InterfaceKind {
   LAGG = 'lagg',
   /** A bridge (if_bridge(4)), created from `cloned_interfaces`. */
   BRIDGE = 'bridge',
-  /** The `a` end of an epair(4), created from `cloned_interfaces`; the `b` end goes to a VNET jail. */
+  /** The `a` end of an epair(4), created from `cloned_interfaces` (the `b` end goes to a VNET jail). */
   EPAIR = 'epair',
 }
 
@@ -65,11 +65,14 @@ export interface InterfaceFacts {
  * A network interface of a `FreeBsdHost` (`vtnet0`, `em0`, a VNET jail's `vnet0` …), with its
  * addresses. Create it with `host.addInterface(name, props)`; VLANs, laggs, bridges and epairs
  * with `host.addVlan`, `addLagg`, `addBridge` and `addEpair`.
+ *
+ * @example
+ * host.addInterface('vtnet0', { ipv4Addresses: ['192.0.2.10/24', '198.51.100.10/24'], ipv6: ['2001:db8::10/64'] });
  */
 export class NetworkInterface extends Construct {
   /** The interface name as FreeBSD knows it. */
   public readonly name: string;
-  /** The first IPv4 address, if any (undefined also when it did not parse; the error is reported). */
+  /** The first IPv4 address, if any (undefined also when it did not parse, which is reported). */
   public readonly ipv4?: InterfaceAddress;
   /** Every IPv4 address, main one first. */
   public readonly ipv4Addresses: InterfaceAddress[];

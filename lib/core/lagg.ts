@@ -7,7 +7,7 @@ import { checkInit } from './private/check-props';
 export enum LaggProtocol {
   /** IEEE 802.1AX (802.3ad) LACP: negotiates with the switch, balances over the active ports. */
   LACP = 'lacp',
-  /** Traffic through the first (master) port; the next active port takes over when it fails. */
+  /** Traffic through the first (master) port, and the next active port when it fails. */
   FAILOVER = 'failover',
   /** Static balancing by a hash of the headers, without negotiation. */
   LOADBALANCE = 'loadbalance',
@@ -38,6 +38,11 @@ export interface LaggInterfaceProps extends NetworkInterfaceProps {
  * A link aggregation (lagg(4)): created from `cloned_interfaces`, configured with
  * `ifconfig_lagg0="inet 10.0.0.3/24 laggproto lacp laggport igb0 laggport igb1"`. Its ports are
  * brought up by their own `ifconfig_<port>="up"`. Create it with `host.addLagg(name, props)`.
+ *
+ * @example
+ * host.addInterface('igb0');
+ * host.addInterface('igb1');
+ * host.addLagg('lagg0', { protocol: LaggProtocol.LACP, ports: ['igb0', 'igb1'], ipv4: '10.0.0.3/24' });
  */
 export class LaggInterface extends NetworkInterface {
   /** The aggregation protocol. */

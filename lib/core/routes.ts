@@ -46,11 +46,15 @@ export const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_]{0,39}$/;
  * A static route of a host, rendered for rc.d/routing: `static_routes="office"` with
  * `route_office="-net 10.2.0.0/16 10.1.60.1"`, or for IPv6 `ipv6_static_routes` with
  * `ipv6_route_<name>`. Create it with `host.addRoute(name, props)`.
+ *
+ * @example
+ * host.addRoute('office', { destination: '10.2.0.0/16', gateway: '10.1.60.1' });
+ * host.addRoute('ula', { destination: 'fd00:2::/48', gateway: 'fe80::1%vtnet0' });
  */
 export class StaticRoute extends Construct {
   /** The route's name in rc.conf. */
   public readonly name: string;
-  /** The destination network (undefined when it did not parse; the error is reported). */
+  /** The destination network (undefined when it did not parse, which is reported). */
   public readonly destination?: IpPrefix;
   /** The gateway address, if any (without its zone). */
   public readonly gateway?: IpAddress;

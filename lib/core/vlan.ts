@@ -19,6 +19,10 @@ export interface VlanInterfaceProps extends NetworkInterfaceProps {
  * `vlans_igb0="100"`; any other name (`vlan100`, `dmz0`) is listed by name with
  * `create_args_<name>="vlan <vlanId>"`. A parent without an address of its own is brought up
  * with `ifconfig_<parent>="up"`. Create it with `host.addVlan(name, props)`.
+ *
+ * @example
+ * host.addInterface('igb0');
+ * host.addVlan('igb0.100', { parent: 'igb0', vlanId: 100, ipv4: '10.1.100.2/24', ipv6: ['2001:db8:100::2/64'] });
  */
 export class VlanInterface extends NetworkInterface {
   /** The parent interface's name. */
