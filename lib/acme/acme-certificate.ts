@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { HostContribution, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
-import { FreeBsdHost, ITargetHosts, hostPathProblem, HOST_PATH_ALLOWED } from '../core/host';
+import { FileTarget, FreeBsdHost, ITargetHosts, hostPathProblem, HOST_PATH_ALLOWED } from '../core/host';
+import { HaproxyFrontend } from '../haproxy/frontend';
 import { Secret } from '../core/secret';
 import { Duration } from '../net/duration';
 import { Certificate } from '../haproxy/certificate';
@@ -183,6 +185,45 @@ export class AcmeCertificate extends Construct {
    */
   public _hostFiles(host: FreeBsdHost): AcmeFile[] {
     return renderAcmeFiles(this._model(host));
+  }
+
+  /**
+   * @internal What each target host receives: dehydrated's files, the hook and the renew
+   * wrapper, cron, the packages, and the commands the deploy runs around HAProxy's start.
+   */
+  public _contribute(): HostContribution[] {
+    if (Diagnostics.hasErrors(this)) return [];
+    const commands = this._deployCommands();
+    return this.hosts.map((host) => ({
+      host,
+      owner: this,
+      files: this._hostFiles(host).map((f) => ({
+        path: f.path, mode: f.mode, secret: f.secret, target: FileTarget.HOST, owner: this, model: f.path, render: () => f.content,
+      })),
+      rcConf: Object.entries(this._rcConf()).map(([key, value]) => ({ key, value })),
+      packages: this._packages(),
+      services: ['cron'],
+      commands: { beforeServices: commands.before, afterServices: commands.after },
+    }));
+  }
+
+  /**
+   * @internal Every domain a frontend that serves this certificate routes is covered by one of
+   * the ACME certificates it serves; a warning names the uncovered ones.
+   */
+  public _checkPlans(plans: PlanSet, r: IReporter): void {
+    const acme = plans.index('acme:certificates', () => plans.constructs.filter((c): c is AcmeCertificate => c instanceof AcmeCertificate));
+    for (const c of plans.constructs) {
+      if (!(c instanceof HaproxyFrontend) || !c.certificates.some((x) => x.path === this.pemPath)) continue;
+      const served = acme.filter((a) => c.certificates.some((x) => x.path === a.pemPath));
+      if (served[0] !== this) continue; // the first certificate of the frontend reports
+      const uncovered = AcmeDomains.uncovered(served.flatMap((a) => a.domains), c.domains);
+      if (uncovered.length > 0) {
+        r.warning(`${c.node.path} routes domains that no certificate it serves covers: clients get a name mismatch`, {
+          value: uncovered.join(', '), allowed: `domains covered by ${served.map((a) => a.domains.join(', ')).join('; ')}, or another certificate on the frontend`,
+        });
+      }
+    }
   }
 
   /** @internal rc.conf keys the certificate needs (cron runs the renewals). */

@@ -108,6 +108,16 @@ export interface HostContribution {
   readonly services?: string[];
   /** Packages the deploy installs (FreeBSD pkg names). */
   readonly packages?: string[];
+  /** Commands the deploy runs on the host, around the start of its services. */
+  readonly commands?: DeployCommands;
+}
+
+/** @internal Commands the deploy runs on a host (absolute paths and plain words only). */
+export interface DeployCommands {
+  /** Before the services are (re)started, e.g. a placeholder certificate HAProxy needs to start. */
+  readonly beforeServices?: string[];
+  /** Once the services run, e.g. the first ACME issuance; a failure is reported, not fatal. */
+  readonly afterServices?: string[];
 }
 
 /** @internal What one synth offers the constructs taking part in it. */

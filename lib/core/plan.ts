@@ -44,6 +44,8 @@ export interface HostPlan extends HostFacts {
   readonly services: string[];
   /** Packages to install, sorted, unique. */
   readonly packages: string[];
+  /** Commands the deploy runs, in contribution order. */
+  readonly commands: { readonly beforeServices: string[]; readonly afterServices: string[] };
 }
 
 /** @internal A new context for one synth over `constructs`. */
@@ -119,6 +121,10 @@ function planHost(host: FreeBsdHost, contributions: HostContribution[], reporter
       .sort((a, b) => compareStrings(a.owner.node.path, b.owner.node.path) || compareStrings(a.purpose, b.purpose)),
     services: [...new Set(contributions.flatMap((c) => c.services ?? []))].sort(compareStrings),
     packages: [...new Set(contributions.flatMap((c) => c.packages ?? []))].sort(compareStrings),
+    commands: {
+      beforeServices: contributions.flatMap((c) => c.commands?.beforeServices ?? []),
+      afterServices: contributions.flatMap((c) => c.commands?.afterServices ?? []),
+    },
   };
 }
 

@@ -189,6 +189,7 @@ export class AnsibleDeployment extends Construct {
       files,
       services,
       packages: plan.packages,
+      commands: plan.commands.beforeServices.length + plan.commands.afterServices.length > 0 ? plan.commands : undefined,
       haproxyStatsSocket: hasHaproxy ? statsSocket : undefined,
       httpChecks: hasHaproxy ? (this.props.healthCheckUrls ?? []).map((url) => ({ url, status: 200 })) : [],
       directories: dedupeDirectories(directories),

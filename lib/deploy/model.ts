@@ -52,6 +52,11 @@ export interface DeployHost {
   readonly services: readonly DeployService[];
   /** Packages installed with pkg before the files. */
   readonly packages: readonly string[];
+  /**
+   * Commands run on the host: `beforeServices` after the files are installed and before the
+   * services start; `afterServices` once they run (a failure is shown, not fatal).
+   */
+  readonly commands?: { readonly beforeServices: readonly string[]; readonly afterServices: readonly string[] };
   /** HAProxy stats socket that must exist after a reload. */
   readonly haproxyStatsSocket?: string;
   /** Extra HTTP checks after the reload. */

@@ -304,6 +304,13 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
   }
 
   // 4. Start, reload what changed, check.
+  for (const cmd of host.commands?.beforeServices ?? []) {
+    tasks.push({
+      'name': `Prepare before the services start: ${cmd}`,
+      'ansible.builtin.command': { cmd },
+      'changed_when': false,
+    });
+  }
   if (hasPf) {
     tasks.push({
       'name': 'Read the PF status',
@@ -321,6 +328,21 @@ function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPositio
   }
   tasks.push({ 'name': 'Reload what changed', 'ansible.builtin.meta': 'flush_handlers' });
   tasks.push(...healthChecks(host, hasPf));
+  (host.commands?.afterServices ?? []).forEach((cmd, i) => {
+    // e.g. the first ACME issuance: its failure is shown, and cron retries; the rollout goes on.
+    tasks.push({
+      'name': `Run once the services run: ${cmd}`,
+      'ansible.builtin.command': { cmd },
+      'register': `cdkbsd_after_${i}`,
+      'changed_when': false,
+      'failed_when': false,
+    });
+    tasks.push({
+      'name': `Report a failure of ${cmd} (not fatal: it is retried)`,
+      'ansible.builtin.debug': { msg: `{{ cdkbsd_after_${i}.stderr | default('') }}` },
+      'when': `cdkbsd_after_${i}.rc != 0`,
+    });
+  });
 
   // 5. Give the VIPs back.
   if (member) {

@@ -1,143 +1,21 @@
 import { Construct } from 'constructs';
+import type { PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
+import type { FreeBsdHost } from '../core/host';
 import { CarpVip } from '../carp/carp-vip';
-import { IpAddress } from '../net/address';
+import { IpAddress, IpPrefix } from '../net/address';
 import { Duration } from '../net/duration';
+import { checkBasicAuthSecrets, parseSources, sourceModel, userlistModel } from './access';
 import { HaproxyBackend } from './backend';
 import { Certificate } from './certificate';
-import { BindModel, FrontendModel } from './model';
-import { DOMAIN, DOMAIN_ALLOWED, HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { HaproxyFrontendProps } from './frontend-props';
+import { BindModel, FrontendModel, RouteModel } from './model';
+import { UserlistModel } from './model-routing';
+import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
+import { checkRateLimit, rateLimitModel } from './rate-limit';
+import { HaproxyRouteProps, RouteEntry, checkRoute } from './route';
+import { HaproxySniRouteProps, ProxyMode, SniRouteEntry, checkModeProps, checkSniRoute, sniRouteModel } from './tcp';
 import { checkArgs, checkInit } from '../core/private/check-props';
-
-/** Strict-Transport-Security settings. */
-export interface HstsOptions {
-  /**
-   * Send the header at all.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * How long browsers remember to use HTTPS only (`max-age`).
-   * @default Duration.days(730) (two years, 63072000 seconds)
-   */
-  readonly maxAge?: Duration;
-  /**
-   * Apply to every subdomain too (`includeSubDomains`).
-   * @default false
-   */
-  readonly includeSubdomains?: boolean;
-  /**
-   * Ask for inclusion in browsers' preload lists (`preload`; needs includeSubdomains and a
-   * max-age of at least a year).
-   * @default false
-   */
-  readonly preload?: boolean;
-}
-
-/** Properties of a frontend. */
-export interface HaproxyFrontendProps {
-  /**
-   * The frontend's name in haproxy.conf.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * CARP VIPs to listen on: every address of each (IPv4 and IPv6). They must belong to the
-   * cluster the HAProxy runs on.
-   * @default - none
-   */
-  readonly vips?: CarpVip[];
-  /**
-   * Explicit addresses to listen on (IPv4 or IPv6), in addition to the VIPs.
-   * @default - none
-   */
-  readonly addresses?: string[];
-  /**
-   * Certificates for HTTPS: with any, the frontend terminates TLS on `httpsPort`.
-   * @default - no TLS
-   */
-  readonly certificates?: Certificate[];
-  /**
-   * The HTTPS port.
-   * @default 443
-   */
-  readonly httpsPort?: number;
-  /**
-   * The plain HTTP port.
-   * @default 80
-   */
-  readonly httpPort?: number;
-  /**
-   * Listen on `httpPort` as well (with TLS, it only redirects to HTTPS when `httpsRedirect`).
-   * @default true
-   */
-  readonly plainHttp?: boolean;
-  /**
-   * Answer plain HTTP with a redirect to HTTPS, and nothing else (needs certificates).
-   * @default - true when certificates are given
-   */
-  readonly httpsRedirect?: boolean;
-  /**
-   * The status of the HTTPS redirect: 301 or 308 (308 keeps the method and body).
-   * @default 308
-   */
-  readonly redirectCode?: number;
-  /**
-   * ALPN protocols offered on HTTPS.
-   * @default ['h2', 'http/1.1']
-   */
-  readonly alpn?: string[];
-  /**
-   * Refuse TLS clients whose SNI matches no certificate (`strict-sni`).
-   * @default false
-   */
-  readonly strictSni?: boolean;
-  /**
-   * Strict-Transport-Security on HTTPS responses.
-   * @default - max-age two years, without includeSubDomains and preload (HTTPS frontends only)
-   */
-  readonly hsts?: HstsOptions;
-  /**
-   * Pass the client on: X-Forwarded-For (the client's own header is dropped first) and
-   * X-Forwarded-Proto.
-   * @default true
-   */
-  readonly forwardedHeaders?: boolean;
-  /**
-   * Where requests go that match no route.
-   * @default - none: they get `fallbackStatus`
-   */
-  readonly defaultBackend?: HaproxyBackend;
-  /**
-   * The status for requests that match no route when there is no default backend: 404 or 503.
-   * @default 404
-   */
-  readonly fallbackStatus?: number;
-  /**
-   * Maximum concurrent connections of this frontend.
-   * @default - the global maxconn
-   */
-  readonly maxconn?: number;
-  /**
-   * Bind VIP addresses with `transparent` (IP_BINDANY / IPV6_BINDANY on FreeBSD), so HAProxy
-   * starts and binds on a CARP BACKUP member too (an IPv6 CARP address may be tentative or
-   * inactive there) and a failover only moves the VIP.
-   * @default true
-   */
-  readonly transparentVipBinds?: boolean;
-}
-
-/** A route: requests whose Host is one of `domains` go to `backend`. */
-export interface HaproxyRouteProps {
-  /**
-   * Host names, matched case-insensitively and without the port: exact (`app.example.net`) or
-   * wildcard (`*.example.net`: any name ending in `.example.net`, not the bare domain). Exact
-   * names win over wildcards, longer wildcards over shorter ones.
-   */
-  readonly domains: string[];
-  /** The backend (of the same Haproxy). */
-  readonly backend: HaproxyBackend;
-}
 
 interface BindAddress {
   readonly address: IpAddress;
@@ -145,12 +23,17 @@ interface BindAddress {
 }
 
 /**
- * A frontend: where clients connect (VIPs and/or addresses, HTTP and HTTPS) and how requests
- * are routed by Host to backends. Create it with `haproxy.addFrontend()`.
+ * A frontend: where clients connect (VIPs and/or addresses) and where their requests go. An
+ * HTTP frontend (the default) listens on HTTP and HTTPS and routes by Host and path
+ * (`addRoute`); a TCP frontend (`mode: ProxyMode.TCP`) listens on `port` and sends
+ * connections to its default backend, or routes TLS by server name (`addSniRoute`). Create it
+ * with `haproxy.addFrontend()`.
  */
 export class HaproxyFrontend extends Construct {
   /** The name in haproxy.conf. */
   public readonly name: string;
+  /** HTTP or TCP. */
+  public readonly mode: ProxyMode;
   /** The VIPs it binds to. */
   public readonly vips: CarpVip[];
   /** The certificates (empty: no TLS). */
@@ -159,11 +42,17 @@ export class HaproxyFrontend extends Construct {
   public readonly httpsPort: number;
   /** The plain HTTP port. */
   public readonly httpPort: number;
+  /** The port of a TCP frontend (undefined for HTTP). */
+  public readonly port?: number;
   /** The default backend, if any. */
   public readonly defaultBackend?: HaproxyBackend;
   private readonly props: HaproxyFrontendProps;
   private readonly bindAddresses: BindAddress[] = [];
-  private readonly routes: HaproxyRouteProps[] = [];
+  private readonly routes: RouteEntry[] = [];
+  private readonly sniRoutes: SniRouteEntry[] = [];
+  private readonly allow: IpPrefix[];
+  private readonly deny: IpPrefix[];
+  private readonly proxyFrom: IpPrefix[];
 
   /** Use `Haproxy.addFrontend`. */
   constructor(scope: Construct, id: string, props: HaproxyFrontendProps = {}) {
@@ -171,21 +60,26 @@ export class HaproxyFrontend extends Construct {
     checkInit(this, 'cdkbsd.HaproxyFrontend', props);
     this.props = props;
     this.name = props.name ?? id;
+    this.mode = props.mode === ProxyMode.TCP ? ProxyMode.TCP : ProxyMode.HTTP;
     this.vips = [...(props.vips ?? [])].filter((v) => v && Array.isArray((v as CarpVip).addresses));
     const givenVips = props.vips ?? [];
     this.certificates = [...(props.certificates ?? [])];
     this.httpsPort = props.httpsPort ?? 443;
     this.httpPort = props.httpPort ?? 80;
+    this.port = this.mode === ProxyMode.TCP ? props.port : undefined;
     this.defaultBackend = props.defaultBackend;
 
     if (typeof this.name !== 'string' || !HAPROXY_NAME.test(this.name)) {
       Diagnostics.error(this, 'Frontend name is not a valid HAProxy identifier', { value: String(this.name), allowed: HAPROXY_NAME_ALLOWED });
     }
-    for (const [what, p] of [['httpsPort', this.httpsPort], ['httpPort', this.httpPort]] as const) {
-      if (!isPort(p)) Diagnostics.error(this, `${what} must be an integer from 1 to 65535`, { value: String(p), allowed: '1–65535' });
-    }
-    if (this.hasTls && this.plainHttpOn && this.httpPort === this.httpsPort) {
-      Diagnostics.error(this, 'httpPort and httpsPort are the same', { value: String(this.httpPort), allowed: 'two different ports, or plainHttp: false' });
+    checkModeProps(this, props);
+    if (this.mode === ProxyMode.HTTP) {
+      for (const [what, p] of [['httpsPort', this.httpsPort], ['httpPort', this.httpPort]] as const) {
+        if (!isPort(p)) Diagnostics.error(this, `${what} must be an integer from 1 to 65535`, { value: String(p), allowed: '1–65535' });
+      }
+      if (this.hasTls && this.plainHttpOn && this.httpPort === this.httpsPort) {
+        Diagnostics.error(this, 'httpPort and httpsPort are the same', { value: String(this.httpPort), allowed: 'two different ports, or plainHttp: false' });
+      }
     }
     for (const vip of givenVips) {
       if (!vip || !Array.isArray((vip as CarpVip).addresses)) {
@@ -202,7 +96,7 @@ export class HaproxyFrontend extends Construct {
       const p = c._problem();
       if (p) Diagnostics.error(this, p, { value: String(c.path), allowed: 'an absolute path such as /usr/local/etc/haproxy/certs/ or /usr/local/etc/ssl/example.net.pem' });
     }
-    if (props.httpsRedirect === true && !this.hasTls) {
+    if (props.httpsRedirect === true && !this.hasTls && this.mode === ProxyMode.HTTP) {
       Diagnostics.error(this, 'httpsRedirect needs certificates: without TLS the redirect would loop', { value: 'httpsRedirect: true', allowed: 'certificates, or httpsRedirect: false' });
     }
     if (props.redirectCode !== undefined && ![301, 302, 303, 307, 308].includes(props.redirectCode)) {
@@ -223,9 +117,18 @@ export class HaproxyFrontend extends Construct {
     if (hsts?.preload && (!hsts.includeSubdomains || (hsts.maxAge !== undefined && hsts.maxAge.toSeconds() < 31_536_000))) {
       Diagnostics.warning(this, 'HSTS preload needs includeSubdomains and a max-age of at least one year, or browsers will not preload it', { value: 'preload: true', allowed: 'includeSubdomains: true and maxAge ≥ 365 days' });
     }
-    if (hsts && hsts.enabled !== false && !this.hasTls) {
+    if (hsts && hsts.enabled !== false && !this.hasTls && this.mode === ProxyMode.HTTP) {
       Diagnostics.warning(this, 'HSTS is set but the frontend has no TLS: the header is never sent', { value: this.name });
     }
+    this.allow = parseSources(this, 'allowFrom', props.allowFrom);
+    this.deny = parseSources(this, 'denyFrom', props.denyFrom);
+    this.proxyFrom = parseSources(this, 'acceptProxyFrom', props.acceptProxyFrom);
+    for (const [what, list] of [['allowFrom', props.allowFrom], ['acceptProxyFrom', props.acceptProxyFrom]] as const) {
+      if (Array.isArray(list) && list.length === 0) {
+        Diagnostics.error(this, `${what} is empty: nobody could connect`, { value: '[]', allowed: `at least one prefix, or no ${what}` });
+      }
+    }
+    if (props.rateLimit !== undefined) checkRateLimit(this, props.rateLimit);
     Diagnostics.addValidation(this, (r) => this.validateTree(r));
   }
 
@@ -239,36 +142,46 @@ export class HaproxyFrontend extends Construct {
   }
 
   /**
-   * Routes requests for `domains` to `backend`.
+   * Routes requests by Host and/or path to a backend (or answers them with a redirect). Routes
+   * are tried in the order added; the first that matches wins.
    */
   public addRoute(props: HaproxyRouteProps): void {
     checkArgs(this, 'cdkbsd.HaproxyFrontend', 'addRoute', arguments);
-    const domains = Array.isArray(props.domains) ? props.domains : [];
-    if (domains.length === 0) {
-      Diagnostics.error(this, 'A route needs at least one domain', { value: String(props.domains), allowed: 'domains such as app.example.net or *.example.net' });
-    }
-    for (const d of domains) {
-      if (typeof d !== 'string' || !DOMAIN.test(d.toLowerCase())) {
-        Diagnostics.error(this, 'Route domain is not valid', { value: String(d), allowed: DOMAIN_ALLOWED });
-        continue;
-      }
-      const lower = d.toLowerCase();
-      const clash = this.routes.find((r) => r.domains.some((x) => x.toLowerCase() === lower));
-      if (clash) {
-        Diagnostics.error(this, `Domain is routed twice (to ${clash.backend.node.path} and ${props.backend?.node?.path})`, { value: lower, allowed: 'each domain in one route' });
-      }
-    }
-    if (!(props.backend instanceof HaproxyBackend)) {
-      Diagnostics.error(this, 'Route backend must be a HaproxyBackend', { value: String(props.backend), allowed: 'a backend from haproxy.addBackend()' });
+    if (this.mode === ProxyMode.TCP) {
+      Diagnostics.error(this, 'Routes by Host and path need an HTTP frontend', { value: String(props?.domains ?? props?.paths), allowed: 'addSniRoute on a TCP frontend (TLS by server name), or its defaultBackend' });
       return;
     }
-    this.routes.push({ domains: [...domains], backend: props.backend });
-    props.backend._noteRoutedDomains(domains); // the first exact domain: Host of its HTTP health check
+    const entry = checkRoute(this, props ?? {}, this.routes);
+    if (!entry) return;
+    this.routes.push(entry);
+    // The first exact domain: the Host of the backend's HTTP health check.
+    if (entry.backend) entry.backend._noteRoutedDomains(entry.domains);
+  }
+
+  /**
+   * Routes TLS connections of a TCP frontend by the server name of their ClientHello (SNI).
+   * Without certificates, the TLS session passes through to the backend's servers untouched.
+   */
+  public addSniRoute(props: HaproxySniRouteProps): void {
+    checkArgs(this, 'cdkbsd.HaproxyFrontend', 'addSniRoute', arguments);
+    if (this.mode !== ProxyMode.TCP) {
+      Diagnostics.error(this, 'SNI routes are for TCP frontends: an HTTP frontend routes by Host', { value: String(props?.domains), allowed: 'addRoute, or mode: ProxyMode.TCP' });
+      return;
+    }
+    const entry = checkSniRoute(this, props, this.sniRoutes);
+    if (entry) this.sniRoutes.push(entry);
+  }
+
+  /** The domains its routes match (host routes and SNI routes), lower-cased, in route order. */
+  public get domains(): string[] {
+    return [...new Set(this.routes.flatMap((r) => r.domains))];
   }
 
   /** The backends this frontend sends requests to (routes and default). */
   public get backends(): HaproxyBackend[] {
-    const all = this.routes.map((r) => r.backend);
+    const all: HaproxyBackend[] = [];
+    for (const r of this.routes) if (r.backend) all.push(r.backend);
+    for (const r of this.sniRoutes) all.push(r.backend);
     if (this.defaultBackend) all.push(this.defaultBackend);
     return [...new Set(all)];
   }
@@ -285,30 +198,45 @@ export class HaproxyFrontend extends Construct {
     return [...this.bindAddresses];
   }
 
+  /** @internal Whether haproxy.conf carries a secret because of this frontend (password hashes). */
+  public get _hasSecrets(): boolean {
+    return this.routes.some((r) => r.basicAuth !== undefined);
+  }
+
   /** @internal The binds (without TLS details). */
   public _binds(): BindModel[] {
     const out: BindModel[] = [];
-    const transparent = this.props.transparentVipBinds ?? true;
+    const transparentVip = this.props.transparentVipBinds ?? true;
     const seen = new Set<string>();
+    const tls = {
+      certificates: this.certificates.map((c) => ({ kind: c.kind === 'crt-list' ? 'crt-list' as const : c.kind === 'directory' ? 'directory' as const : 'file' as const, path: c.path })),
+      alpn: this.props.alpn ?? (this.mode === ProxyMode.TCP ? [] : ['h2', 'http/1.1']),
+      strictSni: this.props.strictSni ?? false,
+    };
     for (const b of this.bindAddresses) {
       const key = b.address.text;
       if (seen.has(key)) continue;
       seen.add(key);
-      const base = { address: b.address.text, ipv6: !b.address.isIpv4, transparent: b.vip !== undefined && transparent };
-      if (this.plainHttpOn || !this.hasTls) out.push({ ...base, port: this.httpPort });
-      if (this.hasTls) {
-        out.push({
-          ...base,
-          port: this.httpsPort,
-          tls: {
-            certificates: this.certificates.map((c) => ({ kind: c.kind === 'crt-list' ? 'crt-list' as const : c.kind === 'directory' ? 'directory' as const : 'file' as const, path: c.path })),
-            alpn: this.props.alpn ?? ['h2', 'http/1.1'],
-            strictSni: this.props.strictSni ?? false,
-          },
-        });
+      const base = {
+        address: b.address.text, ipv6: !b.address.isIpv4, transparent: b.vip !== undefined ? transparentVip : this.props.transparent === true,
+        // FreeBSD binds :: for IPv6 only (net.inet6.ip6.v6only=1); say so, so that 0.0.0.0 beside it binds on any OS.
+        ...(b.address.text === '::' ? { v6only: true } : {}),
+        ...(this.proxyFrom.length > 0 ? { acceptProxy: true } : {}),
+      };
+      if (this.mode === ProxyMode.TCP) {
+        out.push({ ...base, port: this.port ?? 0, ...(this.hasTls ? { tls } : {}) });
+        continue;
       }
+      if (this.plainHttpOn || !this.hasTls) out.push({ ...base, port: this.httpPort });
+      if (this.hasTls) out.push({ ...base, port: this.httpsPort, tls });
     }
     return out;
+  }
+
+  /** @internal The sources the firewall lets reach this frontend's ports (empty: any). */
+  public _openingSources(): { from: string[]; exceptFrom?: string[] } {
+    if (this.proxyFrom.length > 0) return { from: this.proxyFrom.map((p) => p.toString()) };
+    return { from: this.allow.map((p) => p.toString()), ...(this.deny.length > 0 ? { exceptFrom: this.deny.map((p) => p.toString()) } : {}) };
   }
 
   private validateTree(r: IReporter): void {
@@ -321,20 +249,93 @@ export class HaproxyFrontend extends Construct {
       if (seen.has(b.address.text)) r.error('Frontend binds an address twice', { value: b.address.text, allowed: 'each address once (a VIP brings all its addresses)' });
       seen.add(b.address.text);
     }
-    if (!this.hasTls && this.httpPort === 443) {
+    if (this.mode === ProxyMode.HTTP && !this.hasTls && this.httpPort === 443) {
       r.warning('Frontend listens on port 443 without TLS', { value: `httpPort ${this.httpPort}`, allowed: 'certificates for HTTPS on 443' });
+    }
+    if (this.mode === ProxyMode.TCP && !this.defaultBackend && this.sniRoutes.length === 0) {
+      r.error('TCP frontend has nowhere to send connections', { value: this.name, allowed: 'defaultBackend, and/or SNI routes (addSniRoute)' });
+    }
+    for (const rt of this.routes) if (rt.basicAuth) checkBasicAuthSecrets(r, rt.basicAuth, `Route ${rt.key} basicAuth`);
+  }
+
+  /**
+   * @internal Step 4: every explicit address must be one HAProxy can bind on each host: an
+   * address of the host (or a CARP VIP on it), loopback, every address (`0.0.0.0`, `::`), or
+   * bound `transparent`.
+   */
+  public _checkPlans(plans: PlanSet, report: IReporter): void {
+    if (this.props.transparent === true) return;
+    const hosts = (this.node.scope as unknown as { hosts?: FreeBsdHost[] }).hosts ?? [];
+    for (const host of hosts) {
+      const plan = plans.planOf(host);
+      if (!plan) continue;
+      for (const b of this.bindAddresses) {
+        const a = b.address;
+        if (b.vip || /^(0\.0\.0\.0|::)$/.test(a.text) || a.text === '::1' || a.text.startsWith('127.')) continue;
+        const own = plan.interfaces.some((i) => i.addresses.some((x) => x.address.sameAs(a)));
+        const alias = [...plan.aliases.values()].some((lines) => lines.some((l) => IpAddress._tryParse(l.address)?.sameAs(a)));
+        if (!own && !alias) {
+          report.error(`Frontend address ${a.text} is not an address of ${host.node.path}: HAProxy could not bind it there`, {
+            value: a.text,
+            allowed: 'an address of the host\'s interfaces, a CARP VIP (vips: [...]), 0.0.0.0 and :: for every address, or transparent: true for an address the host gets otherwise',
+          });
+        }
+      }
     }
   }
 
-  /** @internal */
-  public _model(): FrontendModel {
-    const hsts = this.props.hsts;
-    const hstsOn = this.hasTls && (hsts?.enabled ?? true);
-    const redirect = this.hasTls && this.plainHttpOn && (this.props.httpsRedirect ?? true);
-    return {
+  /**
+   * @internal
+   * @param peersName the `peers` section the rate-limit table is replicated through
+   */
+  public _model(peersName?: string): FrontendModel {
+    const common = {
       name: this.name,
       binds: this._binds(),
       maxconn: this.props.maxconn,
+      defaultBackend: this.defaultBackend?.name,
+      ...(this.proxyFrom.length > 0 ? { proxyFrom: this.proxyFrom.map((p) => p.toString()) } : {}),
+      ...(sourceModel(this.allow, this.deny) ? { sources: sourceModel(this.allow, this.deny) } : {}),
+      ...(this.props.rateLimit ? { rateLimit: rateLimitModel(this.props.rateLimit, peersName) } : {}),
+    };
+    if (this.mode === ProxyMode.TCP) {
+      return {
+        ...common,
+        mode: 'tcp',
+        forwardedHeaders: false,
+        routes: [],
+        fallbackStatus: 404,
+        sniRoutes: this.sniRoutes.map(sniRouteModel),
+        ...(this.sniRoutes.length > 0 && !this.hasTls ? { sniInspectDelayMs: (this.props.sniInspectDelay ?? Duration.seconds(5)).toMilliseconds() } : {}),
+        ...(this.sniRoutes.length > 0 && this.hasTls ? { sniTerminated: true } : {}),
+      };
+    }
+    const hsts = this.props.hsts;
+    const hstsOn = this.hasTls && (hsts?.enabled ?? true);
+    const redirect = this.hasTls && this.plainHttpOn && (this.props.httpsRedirect ?? true);
+    const userlists: UserlistModel[] = [];
+    const routes = this.routes.map((rt): RouteModel => {
+      let auth: RouteModel['auth'];
+      if (rt.basicAuth) {
+        const ul = userlistModel(`${this.name}.${rt.key}`, rt.basicAuth, `${this.node.path}\0${rt.key}`);
+        userlists.push(ul);
+        auth = { userlist: ul.name, realm: rt.basicAuth.realm ?? 'Restricted' };
+      }
+      const sources = sourceModel(rt.allow, rt.deny);
+      return {
+        key: rt.key,
+        domains: [...rt.domains],
+        backend: rt.backend?.name,
+        ...(rt.paths.length > 0 ? { paths: rt.paths.map((p) => p._model()) } : {}),
+        ...(rt.redirect ? { redirect: rt.redirect._model() } : {}),
+        ...(rt.requestHeaders.length > 0 ? { requestHeaders: rt.requestHeaders } : {}),
+        ...(rt.responseHeaders.length > 0 ? { responseHeaders: rt.responseHeaders } : {}),
+        ...(sources ? { sources } : {}),
+        ...(auth ? { auth } : {}),
+      };
+    });
+    return {
+      ...common,
       httpsRedirectCode: redirect ? this.props.redirectCode ?? 308 : undefined,
       hsts: hstsOn
         ? {
@@ -344,9 +345,9 @@ export class HaproxyFrontend extends Construct {
         }
         : undefined,
       forwardedHeaders: this.props.forwardedHeaders ?? true,
-      routes: this.routes.map((rt) => ({ domains: rt.domains.map((d) => d.toLowerCase()), backend: rt.backend.name })),
-      defaultBackend: this.defaultBackend?.name,
+      routes,
       fallbackStatus: this.props.fallbackStatus ?? 404,
+      ...(userlists.length > 0 ? { userlists } : {}),
     };
   }
 }
