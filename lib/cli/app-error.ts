@@ -114,9 +114,9 @@ export function describeAppError(err: unknown, libDir: string): AppErrorReport {
   const frames = typeof e?.stack === 'string' ? parseStack(e.stack) : [];
   const own = withoutWrappers(frames.filter((f) => isUserFile(f.file, libDir)));
   const first = own[0];
-  // Raised inside this copy of cdkbsd (not in node's or a dependency's code) and called from the user's.
-  const insideLibrary = first !== undefined && frames.length > 0 && frames[0] !== first
-    && (frames[0].file === libDir || frames[0].file.startsWith(libDir + path.sep));
+  // Raised inside this copy of cdkbsd (or a package it called), from the user's call.
+  const inner = first === undefined ? [] : frames.slice(0, frames.indexOf(first));
+  const insideLibrary = inner.some((f) => f.file === libDir || f.file.startsWith(libDir + path.sep));
   return { kind: 'runtime', message: headline(e), location: first, callers: own.slice(1, 6), insideLibrary };
 }
 
@@ -187,8 +187,8 @@ export function appErrorLines(r: AppErrorReport, st: Style, cwd: string): string
     const fn = c.fn && !/^(Object\.)?<anonymous>$/.test(c.fn) ? `${c.fn} ` : '';
     lines.push(`    called from ${fn}${fn ? '(' : ''}${formatLocation(c, cwd)}${fn ? ')' : ''}`);
   }
-  if (r.insideLibrary) {
-    lines.push('The error was raised inside cdkbsd, called from the line above: if that call looks right, it may be a bug in cdkbsd (CDKBSD_DEBUG=1 prints the whole stack).');
+  if (r.insideLibrary && r.location) {
+    lines.push(`The error was raised inside cdkbsd, called from ${formatLocation(r.location, cwd)}: if that call looks right, it may be a bug in cdkbsd (CDKBSD_DEBUG=1 prints the whole stack).`);
   }
   return lines;
 }

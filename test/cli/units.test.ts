@@ -114,6 +114,19 @@ describe('errors of the app', () => {
       kind: 'runtime', message: "TypeError: Cannot read properties of undefined (reading 'x')",
       location: { fn: 'main', file: '/home/u/proj/main.ts', line: 20, column: 7 }, callers: [], insideLibrary: true,
     });
+    // Raised in a package cdkbsd called (constructs), from the user's call: inside cdkbsd too.
+    const viaDep = new Error('Only root constructs may have an empty ID');
+    viaDep.stack = [
+      `Error: ${viaDep.message}`,
+      '    at new Node (/home/u/proj/node_modules/constructs/lib/construct.js:60:13)',
+      `    at FreeBsdHost.addInterface (${lib}/core/host.js:120:5)`,
+      '    at Object.<anonymous> (/home/u/proj/main.ts:4:3)',
+    ].join('\n');
+    expect(describeAppError(viaDep, lib)).toMatchObject({ location: { file: '/home/u/proj/main.ts', line: 4, column: 3 }, insideLibrary: true });
+    // The user's own throw: not inside cdkbsd, however deep in the user's files.
+    const own = new Error('no backends configured');
+    own.stack = `Error: ${own.message}\n    at load (/home/u/proj/backends.ts:3:9)\n    at main (/home/u/proj/main.ts:8:1)`;
+    expect(describeAppError(own, lib)).toMatchObject({ location: { file: '/home/u/proj/backends.ts', line: 3, column: 9 }, insideLibrary: false, callers: [{ fn: 'main', file: '/home/u/proj/main.ts', line: 8, column: 1 }] });
     expect(describeAppError('plain string', lib).message).toBe('a value that is not an Error was thrown: "plain string"');
   });
 
