@@ -27,12 +27,12 @@ export interface PfRuleProps {
    */
   readonly quick?: boolean;
   /**
-   * Whether matching packets are logged to pflog0 (`log`); turns on `pflog_enable`.
+   * Whether matching packets are logged to pflog0 (`log`), which turns on `pflog_enable`.
    * @default false
    */
   readonly log?: boolean;
   /**
-   * The interface the rule applies to (`on <if>`); it must exist on every target host. The
+   * The interface the rule applies to (`on <if>`). It must exist on every target host. The
    * ruleset's external interface is written as its macro (`$ext_if`).
    * @default - any interface
    */
@@ -68,12 +68,12 @@ export interface PfRuleProps {
    */
   readonly toPorts?: PfPort[];
   /**
-   * ICMP types (`icmp-type`); the rule's protocol must be ICMP and its family not IPv6.
+   * ICMP types (`icmp-type`). The rule's protocol must be ICMP and its family not IPv6.
    * @default - every ICMP type
    */
   readonly icmpTypes?: IcmpType[];
   /**
-   * ICMPv6 types (`icmp6-type`); the rule's protocol must be ICMP6 and its family not IPv4.
+   * ICMPv6 types (`icmp6-type`). The rule's protocol must be ICMP6 and its family not IPv4.
    * @default - every ICMPv6 type
    */
   readonly icmp6Types?: Icmp6Type[];
@@ -103,8 +103,14 @@ export interface RuleRenderContext {
 const PORT_PROTOCOLS: readonly string[] = [PfProtocol.TCP, PfProtocol.UDP];
 
 /**
- * A user rule of a `PfRuleset`. Create it with `ruleset.addRule(id, props)`; rules render in the
+ * A user rule of a `PfRuleset`. Create it with `ruleset.addRule(id, props)`. Rules render in the
  * order they were added, after the default policy and the derived rules.
+ *
+ * @example
+ * fw.addRule('Dns', {
+ *   action: PfAction.PASS, direction: PfDirection.IN, protocols: [PfProtocol.UDP, PfProtocol.TCP],
+ *   to: [PfAddress.vip(vip)], toPorts: [PfPort.service('domain')], state: PfState.keep({ maxStates: 5000 }),
+ * });
  */
 export class PfRule extends Construct {
   /** The rule's properties, as given. */

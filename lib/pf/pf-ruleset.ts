@@ -33,6 +33,16 @@ const LIMIT_KEYS = ['states', 'srcNodes', 'frags', 'tableEntries'];
  * allow-lists, each service's opening on the interface where its addresses live), each with a
  * comment naming the construct that implied it, and the user's rules in the order added. A
  * ruleset with translation rules makes its hosts route (`gateway_enable`, `ipv6_gateway_enable`).
+ *
+ * @example
+ * const fw = new PfRuleset(app, 'Firewall', {
+ *   target: cluster,
+ *   externalInterface: 'vtnet0',
+ *   sshFrom: ['2001:db8:100::/56'],
+ *   management: [{ interfaceName: 'vtnet2', from: ['10.9.0.0/24'] }],
+ * });
+ * fw.overrideOpening(frontend, { from: ['198.51.100.0/24'] });
+ * fw.addNat('Lan', { interfaceName: 'vtnet0', from: [PfAddress.prefix('10.0.0.0/24')], translateTo: PfAddress.vip(vip) });
  */
 export class PfRuleset extends Construct {
   /** The hosts that get this ruleset. */
@@ -81,7 +91,7 @@ export class PfRuleset extends Construct {
   }
 
   /**
-   * Adds a table (`table <id> …`); refer to it in rules with `PfAddress.table(table)`.
+   * Adds a table (`table <id> …`). Refer to it in rules with `PfAddress.table(table)`.
    * @param id the table name in pf.conf
    */
   public addTable(id: string, props: PfTableProps = {}): PfTable {
@@ -103,7 +113,7 @@ export class PfRuleset extends Construct {
   }
 
   /**
-   * Adds outbound NAT (`nat on <if> from … -> <address>`); the host then routes
+   * Adds outbound NAT (`nat on <if> from … -> <address>`). The host then routes
    * (`gateway_enable` / `ipv6_gateway_enable`).
    * @param id the rule's construct id
    */
@@ -113,7 +123,7 @@ export class PfRuleset extends Construct {
 
   /**
    * Adds a redirection (`rdr on <if> … -> <address> port …`), e.g. a port range to an internal
-   * server; the host then routes unless the target is one of its own addresses.
+   * server. The host then routes unless the target is one of its own addresses.
    * @param id the rule's construct id
    */
   public addRdr(id: string, props: PfRdrProps): PfTranslation {
@@ -121,7 +131,7 @@ export class PfRuleset extends Construct {
   }
 
   /**
-   * Adds a 1:1 mapping (`binat on <if> from <internal> -> <external>`); the host then routes.
+   * Adds a 1:1 mapping (`binat on <if> from <internal> -> <external>`). The host then routes.
    * @param id the rule's construct id
    */
   public addBinat(id: string, props: PfBinatProps): PfTranslation {
@@ -235,7 +245,7 @@ export class PfRuleset extends Construct {
   }
 
   private addTranslation(id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps): PfTranslation {
-    const t = new PfTranslation(this, id, kind, props);
+    const t = PfTranslation._create(this, id, kind, props);
     this.translationList.push(t);
     Diagnostics.addValidation(t, (report) => checkItem(this, this._spec(), this.hosts, t, report));
     return t;

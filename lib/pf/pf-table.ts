@@ -26,7 +26,7 @@ export interface PfTableProps {
    */
   readonly persist?: boolean;
   /**
-   * Whether pf counts packets and bytes per address (`counters`; `pfctl -t … -T show -v`).
+   * Whether pf counts packets and bytes per address (`counters`, shown by `pfctl -t … -T show -v`).
    * @default false
    */
   readonly counters?: boolean;
@@ -42,8 +42,12 @@ const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,30}$/;
 
 /**
  * A PF table (`table <name> { … }`) of a `PfRuleset`: a set of addresses that rules match with
- * `PfAddress.table(table)`. Create it with `ruleset.addTable(id, props)`; the id is the table's
+ * `PfAddress.table(table)`. Create it with `ruleset.addTable(id, props)`. The id is the table's
  * name in pf.conf.
+ *
+ * @example
+ * const bruteforce = fw.addTable('bruteforce', { persist: true, constant: false });
+ * fw.addRule('BlockBruteforce', { action: PfAction.BLOCK, quick: true, from: [PfAddress.table(bruteforce)] });
  */
 export class PfTable extends Construct {
   /** The table name as pf.conf writes it between `<` and `>`. */
@@ -116,7 +120,7 @@ export class PfTable extends Construct {
     return [...(this.persist ? ['persist'] : []), ...(this.isConst ? ['const'] : []), ...(this.counters ? ['counters'] : [])];
   }
 
-  /** The address families present in the table (of its addresses; a file's are not known). */
+  /** The address families present in the table's addresses (a file's are not known). */
   public get families(): AddressFamily[] {
     return [AddressFamily.IPV4, AddressFamily.IPV6].filter((f) => this.prefixes.some((p) => p.family === f));
   }

@@ -16,7 +16,7 @@ import { checkProps } from '../core/private/check-props';
  * failover.
  */
 export interface PfNatProps {
-  /** The interface the translated traffic leaves through; it must exist on every target host. */
+  /** The interface the translated traffic leaves through. It must exist on every target host. */
   readonly interfaceName: string;
   /**
    * The address family.
@@ -62,7 +62,7 @@ export interface PfNatProps {
    */
   readonly pass?: boolean;
   /**
-   * Log translated packets (`log`); turns on `pflog_enable`.
+   * Log translated packets (`log`), which turns on `pflog_enable`.
    * @default false
    */
   readonly log?: boolean;
@@ -80,7 +80,7 @@ export interface PfNatProps {
  * The filter rules see the translated address: pass it with a rule of your own, or `pass: true`.
  */
 export interface PfRdrProps {
-  /** The interface the traffic arrives on; it must exist on every target host. */
+  /** The interface the traffic arrives on. It must exist on every target host. */
   readonly interfaceName: string;
   /**
    * The address family.
@@ -110,7 +110,7 @@ export interface PfRdrProps {
   /** Where the traffic goes: one address (`PfAddress.prefix`) or a CARP VIP. */
   readonly redirectTo: PfAddress;
   /**
-   * The target port (1–65535); with a range in `toPorts`, the first port of the target range.
+   * The target port (1–65535). With a range in `toPorts`, the first port of the target range.
    * @default - the port the client connected to
    */
   readonly redirectPort?: number;
@@ -120,7 +120,7 @@ export interface PfRdrProps {
    */
   readonly pass?: boolean;
   /**
-   * Log redirected packets (`log`); turns on `pflog_enable`.
+   * Log redirected packets (`log`), which turns on `pflog_enable`.
    * @default false
    */
   readonly log?: boolean;
@@ -136,7 +136,7 @@ export interface PfRdrProps {
  * an internal address and an external one of the same prefix length map onto each other both ways.
  */
 export interface PfBinatProps {
-  /** The interface the external address lives on; it must exist on every target host. */
+  /** The interface the external address lives on. It must exist on every target host. */
   readonly interfaceName: string;
   /**
    * The address family.
@@ -163,7 +163,7 @@ export interface PfBinatProps {
    */
   readonly pass?: boolean;
   /**
-   * Log translated packets (`log`); turns on `pflog_enable`.
+   * Log translated packets (`log`), which turns on `pflog_enable`.
    * @default false
    */
   readonly log?: boolean;
@@ -207,8 +207,14 @@ const TARGET_ALLOWED: Record<TranslationKind, string> = {
 
 /**
  * A translation rule (nat, rdr or binat) of a `PfRuleset`. Create it with `ruleset.addNat`,
- * `addRdr` or `addBinat`; translation rules render in the order added, before the filter rules
+ * `addRdr` or `addBinat`. Translation rules render in the order added, before the filter rules
  * (pf.conf(5) requires it), and the first matching one applies.
+ *
+ * @example
+ * fw.addRdr('Game', {
+ *   interfaceName: 'vtnet0', protocols: [PfProtocol.TCP], to: [PfAddress.vip(vip)],
+ *   toPorts: [PfPort.range(27000, 27050)], redirectTo: PfAddress.prefix('10.0.0.5'), redirectPort: 37000,
+ * });
  */
 export class PfTranslation extends Construct {
   /** `nat`, `rdr` or `binat`. */
@@ -218,7 +224,11 @@ export class PfTranslation extends Construct {
   public readonly _family?: AddressFamily;
 
   /** @internal Use `PfRuleset.addNat` / `addRdr` / `addBinat`. */
-  constructor(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps) {
+  public static _create(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps): PfTranslation {
+    return new PfTranslation(scope, id, kind, props);
+  }
+
+  private constructor(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps) {
     super(scope, id);
     checkProps(this, `cdkbsd.Pf${kind === 'binat' ? 'Binat' : kind === 'rdr' ? 'Rdr' : 'Nat'}Props`, props);
     this.kind = kind;

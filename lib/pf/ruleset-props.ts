@@ -10,7 +10,7 @@ export interface PfManagementAccess {
   /** Source prefixes (or single addresses), both families may be mixed. */
   readonly from: string[];
   /**
-   * The interface the admins' traffic arrives on; it must exist on every target host.
+   * The interface the admins' traffic arrives on. It must exist on every target host.
    * @default - derived per prefix from each host's addresses: the interface whose on-link
    *   prefix overlaps it (an error when none does; then name the interface)
    */
@@ -23,14 +23,14 @@ export interface PfManagementAccess {
  */
 export interface PfOpeningOverride {
   /**
-   * Allowed source prefixes (or single addresses) instead of the owner's; both families may be
+   * Allowed source prefixes (or single addresses) instead of the owner's. Both families may be
    * mixed (each rule keeps those of its destination's family).
    * @default - the owner's sources (any, unless the owner restricts them)
    */
   readonly from?: string[];
   /**
    * Interfaces the traffic may arrive on, instead of the interface where the service's
-   * addresses live; each must exist on every target host.
+   * addresses live. Each must exist on every target host.
    * @default - the interface of the service's addresses
    */
   readonly interfaceNames?: string[];
@@ -68,7 +68,7 @@ export interface PfLimits {
 export interface PfRulesetProps {
   /** The hosts that get this /etc/pf.conf: one host, or every member of a cluster. */
   readonly target: ITargetHosts;
-  /** The external interface (`vnet0`, `vtnet0` …), written as a macro; it must exist on every target host. */
+  /** The external interface (`vnet0`, `vtnet0` …), written as a macro. It must exist on every target host. */
   readonly externalInterface: string;
   /**
    * The name of the external interface's macro.
@@ -96,7 +96,7 @@ export interface PfRulesetProps {
    */
   readonly defaultBlockIn?: boolean;
   /**
-   * Whether the default block rule logs (`block in log all`); turns on `pflog_enable`.
+   * Whether the default block rule logs (`block in log all`), which turns on `pflog_enable`.
    * @default true
    */
   readonly logBlocked?: boolean;
@@ -106,7 +106,7 @@ export interface PfRulesetProps {
    */
   readonly passOut?: boolean;
   /**
-   * Prefixes (or single addresses) allowed to reach SSH on the external interface; both
+   * Prefixes (or single addresses) allowed to reach SSH on the external interface. Both
    * families may be mixed. The shorthand of a `management` entry on the external interface.
    * @default - none (a warning says the default block locks you out, unless `management` or a
    *   rule of your own passes the SSH port)
@@ -177,7 +177,7 @@ export interface PfRulesetProps {
    */
   readonly limits?: PfLimits;
   /**
-   * Timeouts for every state (`set timeout { … }`); rules may set their own.
+   * Timeouts for every state (`set timeout { … }`). Rules may set their own.
    * @default - pf's defaults
    */
   readonly timeouts?: PfTimeouts;
@@ -187,8 +187,8 @@ export interface PfRulesetProps {
    */
   readonly statePolicy?: PfStatePolicy;
   /**
-   * The interface pf collects statistics for (`set loginterface`, `pfctl -s info`); it must exist
-   * on every target host.
+   * The interface pf collects statistics for (`set loginterface`, `pfctl -s info`). It must
+   * exist on every target host.
    * @default - none
    */
   readonly logInterface?: string;

@@ -1,9 +1,9 @@
+import { optionProblems } from '../core/private/check-props';
 import { Duration } from '../net/duration';
 import { PfTable } from './pf-table';
 import { PfTimeouts, timeoutWords } from './timeouts';
 import { PfOverloadFlush, PfSourceTrack, PfStatePolicy } from './types';
 import type { ValueProblem } from './values';
-import { optionProblems } from '../core/private/check-props';
 
 /**
  * A rate of new connections from one source (`max-src-conn-rate N/S`).
@@ -48,7 +48,7 @@ export interface PfStateOptions {
    */
   readonly maxStates?: number;
   /**
-   * Loose TCP window tracking (`sloppy`), for asymmetric paths; not with modulate or synproxy.
+   * Loose TCP window tracking (`sloppy`), for asymmetric paths. Not with modulate or synproxy.
    * @default false
    */
   readonly sloppy?: boolean;
@@ -88,13 +88,13 @@ export interface PfStateOptions {
    */
   readonly maxSrcConnRate?: PfConnectionRate;
   /**
-   * Where a source that breaks maxSrcConn or maxSrcConnRate goes (`overload <table>`); needs one
+   * Where a source that breaks maxSrcConn or maxSrcConnRate goes (`overload <table>`). Needs one
    * of them.
    * @default - no overload table
    */
   readonly overload?: PfOverload;
   /**
-   * Timeouts of this rule's states (`tcp.established 600` …); not `frag` nor `interval`.
+   * Timeouts of this rule's states (`tcp.established 600` …). Not `frag` nor `interval`.
    * @default - the ruleset's timeouts
    */
   readonly timeouts?: PfTimeouts;

@@ -49,7 +49,7 @@ export enum PfBlockPolicy {
   RETURN = 'return',
 }
 
-/** Where a rule's states are bound (`if-bound` / `floating`; `set state-policy`). */
+/** Where a rule's states are bound: `if-bound` or `floating` (`set state-policy`). */
 export enum PfStatePolicy {
   /** `if-bound`: a state matches only on the interface it was created on. */
   IF_BOUND = 'if-bound',
@@ -67,7 +67,7 @@ export enum PfSourceTrack {
 
 /** What happens to a source's states when it is put into an overload table. */
 export enum PfOverloadFlush {
-  /** Nothing: its existing connections go on; only new ones are judged by the rules. */
+  /** Nothing is killed: its existing connections go on, only new ones meet the rules. */
   NONE = 'none',
   /** `flush`: the states this rule created for the source are killed. */
   RULE = 'rule',

@@ -56,8 +56,8 @@ export class PfAddress {
   }
 
   /**
-   * The addresses an interface has when a packet passes (`(vtnet0)`; the external interface is
-   * written `($ext_if)`): follows DHCP and address changes without a reload. In a NAT rule,
+   * The addresses an interface has when a packet passes, written `(vtnet0)` (`($ext_if)` for the
+   * external interface). They follow DHCP and address changes without a reload. In a NAT rule,
    * the address the translated sources appear as. The interface must exist on every target host.
    */
   public static interfaceAddress(interfaceName: string): PfAddress {
@@ -89,7 +89,7 @@ export class PfAddress {
     this._problem = problem;
   }
 
-  /** The address family, when the address has one (a prefix); undefined otherwise. */
+  /** The address family, when the address has one (a prefix), else undefined. */
   public get family(): AddressFamily | undefined {
     return this._prefix?.family;
   }
@@ -130,7 +130,7 @@ export class PfPort {
   }
 
   /**
-   * A service name that FreeBSD's /etc/services lists (`ssh`, `http`, `https` …); rendered as
+   * A service name that FreeBSD's /etc/services lists (`ssh`, `http`, `https` …), rendered as
    * its number.
    */
   public static service(name: string): PfPort {
