@@ -24,6 +24,8 @@ test("the README's opening example synthesizes and renders what it says", async 
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
   expect(manifest.hosts.map((h: any) => h.hostname)).toEqual(['lb1.example.net', 'lb2.example.net']);
+  // The README promises: no error and no warning (SSH passes in the family the hosts are managed in).
+  expect(manifest.warnings).toEqual([]);
   const lb2 = manifest.hosts[1].files.map((f: any) => f.path);
   expect(lb2).toEqual(expect.arrayContaining(['/etc/rc.conf', '/etc/pf.conf', '/usr/local/etc/haproxy.conf', '/boot/loader.conf', '/etc/sysctl.conf']));
   const pf = fs.readFileSync(path.join(out, 'lb2.example.net/etc/pf.conf'), 'utf8');
