@@ -10,7 +10,7 @@ import { binatRule, natRule } from './pf-grammar/translation';
  * (`/etc/pf.conf:12: syntax error`), with the token it is about.
  */
 export interface PfGrammarError {
-  /** 1-based line number (of the offending token; for a macro's tokens, the line of `$name`). */
+  /** 1-based line number of the offending token (for a token from a macro, the line of `$name`). */
   readonly line: number;
   /** The offending token (`''` at the end of the file, `\n` at the end of a line). */
   readonly token: string;

@@ -4,6 +4,7 @@ import { ValidationIssue } from '../core/errors';
 import { InterfaceKind } from '../core/interface';
 import { HaproxyConfView } from './parse-haproxy';
 import { PfConfView } from './parse-pf';
+import { PfGrammar } from './pf-grammar';
 import { readShellVars, readSysctlConf } from './parse-rc-conf';
 import { RcNetworkBoot, RcNetworkModel } from './rc-network';
 
@@ -140,11 +141,24 @@ export class SynthesizedApp {
  */
 export class Testing {
   /**
-   * Validates and renders `app` in memory.
+   * Validates and renders `app` in memory, then checks every host's /etc/pf.conf against
+   * FreeBSD 14's pfctl grammar (PfGrammar), so that a test never passes on a firewall pfctl
+   * would refuse to load.
    * @throws ValidationError when validation fails, as `app.synth()` would
+   * @throws Error naming the host, the line and the token when a pf.conf would be rejected
    */
   public static synth(app: App): SynthesizedApp {
-    return SynthesizedApp._of(app._synthesize());
+    const s = app._synthesize();
+    const rejected: string[] = [];
+    for (const h of s.hosts) {
+      for (const f of h.files) {
+        if (f.path !== '/etc/pf.conf') continue;
+        const errors = PfGrammar.check(f.content);
+        if (errors.length > 0) rejected.push(`${h.hostname}: ${PfGrammar.format(errors, f.path)}`);
+      }
+    }
+    if (rejected.length > 0) throw new Error(`Testing.synth: a synthesized pf.conf does not pass FreeBSD 14's pfctl grammar:\n${rejected.join('\n')}`);
+    return SynthesizedApp._of(s);
   }
 
   private constructor() {}

@@ -57,7 +57,10 @@ describe('PfConfView.parse', () => {
 
   test('reads tables with flags and addresses, and rules that refer to them', () => {
     const v = PfConfView.parse('table <mgmt> persist const { 10.0.0.0/8, 2001:db8::/32 }\npass in proto tcp from <mgmt> to self port 22 keep state (max 100, no-sync)\n');
-    expect(v.tables).toEqual([{ name: 'mgmt', flags: ['persist', 'const'], addresses: ['10.0.0.0/8', '2001:db8::/32'], line: 1 }]);
+    expect(v.tables).toEqual([{
+      name: 'mgmt', flags: ['persist', 'const'], addresses: ['10.0.0.0/8', '2001:db8::/32'], line: 1,
+      persist: true, constant: true, counters: false, files: [], initialized: true,
+    }]);
     const r = v.rules[0];
     expect(r.from).toEqual(['<mgmt>']);
     expect(r.to).toEqual(['self']);
@@ -77,11 +80,18 @@ describe('PfConfView.parse', () => {
   });
 
   test('reports statements out of pfctl\'s required order with their line', () => {
-    const v = PfConfView.parse('block all\nset skip on lo\nscrub in all\n');
+    const v = PfConfView.parse('block all\nset block-policy drop\nscrub in all\n');
     expect(v.orderErrors).toEqual([
       { line: 2, message: 'options after filtering: Rules must be in order: options, ethernet, normalization, queueing, translation, filtering' },
       { line: 3, message: 'normalization after filtering: Rules must be in order: options, ethernet, normalization, queueing, translation, filtering' },
     ]);
+  });
+
+  test('as in FreeBSD 14\'s parse.y, set skip, set state-policy and set hostid are outside the order check (set timeout is not)', () => {
+    const v = PfConfView.parse('block all\nset skip on lo\nset state-policy if-bound\nset hostid 7\nset timeout interval 10\n');
+    expect(v.orderErrors.map((e) => e.line)).toEqual([5]);
+    expect(v.settings.skip).toEqual(['lo']);
+    expect(v.settings.statePolicy).toBe('if-bound');
   });
 
   test('macros and tables may appear anywhere; the order check ignores them', () => {

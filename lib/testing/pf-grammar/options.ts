@@ -9,8 +9,9 @@
  * Internal to lib/testing (not exported from lib/index.ts).
  */
 import { GOther, GStateOpts } from './ast';
-import { stateOptList } from './filter-opts';
+import { stateOptList } from './state-opts';
 import { DEBUG_LEVELS, HINTS, LIMITS, MAX_TABLE_NAME, TIMEOUTS, UINT_MAX } from './names';
+import { ipspec } from './hosts';
 import { PfParser, RuleState } from './parser';
 
 /** `varset`: STRING = (NUMBER | STRING)+, the value joined with spaces. */
@@ -47,11 +48,11 @@ export function tabledef(p: PfParser): GOther {
       initialized = true;
       p.optnl();
       if (p.acceptPunct('}')) continue;
-      const hosts = [...p.ipspec()];
+      const hosts = [...ipspec(p)];
       p.optnl();
       while (!p.isPunct('}')) {
         p.comma();
-        hosts.push(...p.ipspec());
+        hosts.push(...ipspec(p));
         p.optnl();
       }
       const close = p.advance();

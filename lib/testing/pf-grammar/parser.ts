@@ -1,16 +1,14 @@
 /**
  * The core of the pf.conf grammar checker: tokens, errors (pfctl's yyerror, with the line and
- * the offending token), the section order of check_rulestate(), and the nonterminals every kind
- * of rule shares in FreeBSD 14's parse.y: string, number, comma, optnl, interface, af, proto,
- * fromto / ipportspec / ipspec / host, portspec / port_item / portrange, tagged, rtable.
+ * the offending token), the section order of check_rulestate(), and small nonterminals every
+ * kind of rule shares in FreeBSD 14's parse.y: string, number, comma, optnl, interface, af,
+ * proto, tagged, rtable (hosts and ports are in hosts.ts).
  *
  * Internal to lib/testing (not exported from lib/index.ts).
  */
-import { isIPv4, isIPv6 } from 'net';
-import { lookupService } from '../../pf/services';
-import { GAf, GEndpoint, GError, GFromTo, GHost, GInterface, GPort, GSettings } from './ast';
+import { GAf, GError, GInterface, GSettings } from './ast';
 import { PfLexer, PfToken } from './lexer';
-import { MAX_IFNAME, MAX_TABLE_NAME, PROTOCOLS } from './names';
+import { MAX_IFNAME, PROTOCOLS } from './names';
 
 /** Thrown to abandon a statement after a syntax error (yacc's error recovery skips to '\n'). */
 export class Abandon extends Error {}
@@ -260,188 +258,6 @@ export class PfParser {
     return out;
   }
 
-  /** `fromto`: `all`, or `[from ipportspec] [os …] [to ipportspec]`. */
-  public fromto(): GFromTo {
-    if (this.acceptKw('all')) return { all: true, from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] }, os: [] };
-    let from: GEndpoint = { hosts: [], ports: [] };
-    let to: GEndpoint = { hosts: [], ports: [] };
-    const os: string[] = [];
-    if (this.acceptKw('from')) from = this.ipportspec();
-    if (this.acceptKw('os')) os.push(...this.list(() => this.expectString('an OS fingerprint name').text));
-    if (this.isKw('to')) {
-      const t = this.advance();
-      to = this.ipportspec();
-      if (to.hosts.some((h) => h.type === 'urpf')) this.fail('"urpf-failed" is not permitted in a destination address', t);
-    }
-    return { all: false, from, to, os };
-  }
-
-  /** `ipportspec`: `ipspec [port portspec]` or `port portspec`. */
-  public ipportspec(): GEndpoint {
-    if (this.acceptKw('port')) return { hosts: [], ports: this.portspec() };
-    const hosts = this.ipspec();
-    return { hosts, ports: this.acceptKw('port') ? this.portspec() : [] };
-  }
-
-  /** `ipspec`: `any`, a host (`! host` too), or a `{ }` list of ipspecs (any dropped). */
-  public ipspec(): GHost[] {
-    if (this.acceptKw('any')) return [];
-    if (this.acceptPunct('{')) {
-      this.optnl();
-      const out = [...this.ipspec()];
-      this.optnl();
-      while (!this.isPunct('}')) {
-        this.comma();
-        out.push(...this.ipspec());
-        this.optnl();
-      }
-      this.advance();
-      return out;
-    }
-    const not = this.acceptPunct('!');
-    if (this.acceptKw('no-route')) return [{ text: 'no-route', not, type: 'noroute', af: '' }];
-    if (this.acceptKw('urpf-failed')) return [{ text: 'urpf-failed', not, type: 'urpf', af: '' }];
-    return [{ ...this.host(), not }];
-  }
-
-  /** `host`: an address, `a - b`, `addr/bits`, `(if)`, `(if)/bits`, `<table>`, an interface name. */
-  public host(): GHost {
-    const t = this.tok;
-    if (this.acceptPunct('<')) {
-      const name = this.expectString('a table name').text;
-      this.expectPunct('>');
-      if (name.length > MAX_TABLE_NAME) this.fail(`table name '${name}' too long`, t);
-      return { text: `<${name}>`, not: false, type: 'table', af: '' };
-    }
-    if (this.acceptPunct('(')) {
-      const n = this.expectString('an interface name');
-      this.expectPunct(')');
-      const h = this.dynaddr(n);
-      if (!this.acceptPunct('/')) return h;
-      const bits = this.expectNumber('a prefix length');
-      if (bits < 0 || bits > 128) this.fail('bit number too big', n);
-      return { ...h, text: `${h.text}/${bits}`, bits };
-    }
-    if (this.isNumber()) {
-      const a = this.advance();
-      this.expectPunct('/');
-      const bits = this.expectNumber('a prefix length');
-      return this.resolve(`${a.text}/${bits}`, a);
-    }
-    const s = this.expectString('a host');
-    if (this.acceptPunct('-')) {
-      const e = this.expectString('the end of an address range');
-      const b = this.resolve(s.text, s);
-      const f = this.resolve(e.text, e);
-      if (b.type !== 'addr' || f.type !== 'addr' || b.af !== f.af || b.bits !== undefined || f.bits !== undefined) this.fail('invalid address range', s);
-      return { text: `${s.text} - ${e.text}`, not: false, type: 'range', af: b.af };
-    }
-    if (this.acceptPunct('/')) {
-      const bits = this.expectNumber('a prefix length');
-      return this.resolve(`${s.text}/${bits}`, s);
-    }
-    return this.resolve(s.text, s);
-  }
-
-  private dynaddr(n: PfToken): GHost {
-    if (!/^[A-Za-z]/.test(n.text)) this.fail(`invalid interface name '${n.text}'`, n);
-    const parts = n.text.split(':');
-    const name = parts[0];
-    const mods = parts.slice(1);
-    for (const m of mods) if (!['network', 'broadcast', 'peer', '0'].includes(m)) this.fail(`interface ${n.text} has bad modifier`, n);
-    if (mods.filter((m) => m !== '0').length > 1) this.fail('illegal combination of interface modifiers', n);
-    if (name.length > MAX_IFNAME) this.fail('interface name too long', n);
-    const noalias = mods.includes('0');
-    return { text: `(${n.text})`, not: false, type: 'dynif', af: '', multiaddr: !noalias || !/[0-9]$/.test(name) };
-  }
-
-  /** pfctl_parser.c host(): an IPv4 or IPv6 address (with /bits), else an interface, group or self. */
-  public resolve(s: string, t: PfToken): GHost {
-    const slash = s.lastIndexOf('/');
-    let bits: number | undefined;
-    let base = s;
-    if (slash >= 0) {
-      const m = s.slice(slash + 1);
-      bits = /^[0-9]+$/.test(m) ? Number(m) : /^0[xX][0-9a-fA-F]+$/.test(m) ? parseInt(m, 16) : NaN;
-      if (Number.isNaN(bits) || bits > 128) this.fail(`could not parse host specification (invalid netmask '/${m}')`, t, s);
-      base = s.slice(0, slash);
-    }
-    if (bits !== undefined ? isShortIPv4(base) && bits <= 32 : isIPv4(base)) {
-      return { text: s, not: false, type: 'addr', af: 'inet', bits };
-    }
-    if (isIPv6(base)) return { text: s, not: false, type: 'addr', af: 'inet6', bits };
-    const iface = /^([A-Za-z][A-Za-z0-9_]*(?:\.[0-9]+)?)((?::(?:network|broadcast|peer|0))*)$/.exec(base);
-    if (iface && iface[1].length <= MAX_IFNAME) {
-      const mods = iface[2].split(':').filter((m) => m !== '');
-      if (mods.filter((m) => m !== '0').length > 1) this.fail('could not parse host specification (illegal combination of interface modifiers)', t, s);
-      if (bits !== undefined && mods.some((m) => m === 'network' || m === 'broadcast')) this.fail('could not parse host specification (network or broadcast lookup, but extra netmask given)', t, s);
-      return { text: s, not: false, type: 'ifname', af: '', bits };
-    }
-    if (/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(base) && /[A-Za-z]/.test(base)) {
-      this.fail(`could not parse host specification: '${s}' is no address, interface or table; pfctl would look it up in DNS when it loads the file`, t, s);
-    }
-    this.fail(`could not parse host specification '${s}'`, t, s);
-  }
-
-  /** `portspec`: a port item or a `{ }` list of them. */
-  public portspec(): GPort[] {
-    return this.list(() => this.portItem());
-  }
-
-  private portItem(): GPort {
-    const op = this.unaryop();
-    const t = this.tok;
-    const a = this.portrange(false);
-    if (op !== undefined) {
-      if (a.to !== undefined) this.fail("':' cannot be used with an other port operator", t);
-      return { text: `${op} ${a.from}`, op, from: a.from };
-    }
-    if (this.tok.type === 'portbinary') {
-      const bin = this.advance().text;
-      const b = this.portrange(false);
-      if (a.to !== undefined || b.to !== undefined) this.fail("':' cannot be used with an other port operator", t);
-      return { text: `${a.from} ${bin} ${b.from}`, op: bin, from: a.from, to: b.from };
-    }
-    return a.to === undefined ? { text: String(a.from), op: '=', from: a.from } : { text: `${a.from}:${a.to}`, op: ':', from: a.from, to: a.to };
-  }
-
-  private unaryop(): string | undefined {
-    if (this.acceptPunct('=')) return '=';
-    if (this.acceptPunct('!')) {
-      this.expectPunct('=');
-      return '!=';
-    }
-    for (const c of ['<', '>']) {
-      if (this.acceptPunct(c)) return this.acceptPunct('=') ? `${c}=` : c;
-    }
-    return undefined;
-  }
-
-  /** `portrange` / `portstar` (parseport): `80`, `http`, `1000:2000`, and `1000:*` when star. */
-  public portrange(star: boolean): { from: number; to?: number; star?: boolean } {
-    const t = this.numberString('a port');
-    const colon = t.text.indexOf(':');
-    if (colon < 0) return { from: this.service(t.text, t) };
-    const a = t.text.slice(0, colon);
-    const b = t.text.slice(colon + 1);
-    if (star && b === '*') return { from: this.service(a, t), star: true };
-    const from = this.service(a, t);
-    const to = this.service(b, t);
-    return from === to ? { from } : { from, to };
-  }
-
-  /** getservice(): a number 0–65535 or a service name of /etc/services. */
-  public service(s: string, t: PfToken): number {
-    if (/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(s)) {
-      const n = Number(s);
-      if (n > 65535) this.fail(`illegal port value ${n}`, t, s);
-      return n;
-    }
-    const svc = lookupService(s);
-    if (!svc) this.fail(`unknown port ${s}`, t, s);
-    return svc.port;
-  }
-
   /** `tagged`: `[!] tagged string`. */
   public tagged(): { name: string; not: boolean } | undefined {
     if (this.isPunct('!')) {
@@ -473,10 +289,4 @@ export class PfParser {
   public get consumed(): number {
     return this.seen;
   }
-}
-
-/** inet_net_pton(AF_INET) with bits: `10`, `10.1`, `10.1.2`, `10.1.2.3` (octets 0–255). */
-function isShortIPv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length >= 1 && parts.length <= 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255);
 }

@@ -6,6 +6,7 @@
  * Internal to lib/testing (not exported from lib/index.ts).
  */
 import { GOther } from './ast';
+import { fromtoSpec } from './hosts';
 import { PfParser, RuleState } from './parser';
 
 const SCHEDULERS = ['cbq', 'priq', 'hfsc', 'fairq', 'codelq'];
@@ -141,7 +142,7 @@ export function ether(p: PfParser): GOther {
     if (p.acceptKw('from')) macspec(p);
     if (p.acceptKw('to')) macspec(p);
   }
-  if (p.acceptKw('l3')) p.fromto();
+  if (p.acceptKw('l3')) fromtoSpec(p);
   for (;;) {
     if (p.acceptKw('queue')) {
       if (p.acceptPunct('(')) {

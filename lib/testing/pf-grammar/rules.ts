@@ -10,6 +10,7 @@ import { GAf, GFilterRule, GFromTo, GHost, GOther, GStatement } from './ast';
 import { filterOpts, GFilterOpts, logquick, scrubOpts } from './filter-opts';
 import { PfToken } from './lexer';
 import { ICMP_CODES, MAX_LABEL, PROTOCOLS } from './names';
+import { fromtoSpec, host } from './hosts';
 import { PfParser, RuleState } from './parser';
 import { poolOpts } from './translation';
 
@@ -66,7 +67,7 @@ function route(p: PfParser): GFilterRule['route'] {
   const routeHost = (): string => {
     if (p.acceptPunct('(')) {
       const ifname = p.ifItem();
-      const h = p.host();
+      const h = host(p);
       p.expectPunct(')');
       return `(${ifname} ${h.text})`;
     }
@@ -150,7 +151,7 @@ export function pfRule(p: PfParser): GFilterRule {
   const rt = route(p);
   const af = p.af();
   const protocols = p.protocols();
-  const fromto = p.fromto();
+  const fromto = fromtoSpec(p);
   const o = filterOpts(p);
   p.checkRulestate(RuleState.FILTER, t);
   const r: GFilterRule = {
@@ -182,7 +183,7 @@ export function anchorRule(p: PfParser, inner: (p: PfParser) => GStatement): GOt
   const interfaces = p.interfaces();
   const af = p.af();
   const protocols = p.protocols();
-  const fromto = p.fromto();
+  const fromto = fromtoSpec(p);
   const o = filterOpts(p);
   let body: GStatement[] | undefined;
   if (p.acceptPunct('{')) {
@@ -212,7 +213,7 @@ export function transAnchor(p: PfParser): GOther {
   const interfaces = p.interfaces();
   const af = p.af();
   const protocols = p.protocols();
-  const fromto = p.fromto();
+  const fromto = fromtoSpec(p);
   p.rtable();
   p.checkRulestate(RuleState.NAT, t);
   if (t.text === 'rdr-anchor') {
@@ -274,7 +275,7 @@ export function scrubRule(p: PfParser): GOther {
   const interfaces = p.interfaces();
   const af = p.af();
   const protocols = p.protocols();
-  const fromto = p.fromto();
+  const fromto = fromtoSpec(p);
   const opts = scrubOpts(p);
   p.checkRulestate(RuleState.SCRUB, t);
   if (lq.quick) p.fail("scrub rules do not support 'quick'", t);

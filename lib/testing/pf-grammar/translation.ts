@@ -9,6 +9,7 @@
 import { GAf, GHost, GPoolOpts, GTranslation } from './ast';
 import { PfToken } from './lexer';
 import { PROTOCOLS } from './names';
+import { fromtoSpec, host, ipspec, portrange } from './hosts';
 import { PfParser, RuleState } from './parser';
 import { log } from './filter-opts';
 
@@ -95,7 +96,7 @@ export function natRule(p: PfParser): GTranslation {
   const interfaces = p.interfaces();
   const af0 = p.af();
   const protocols = p.protocols();
-  const fromto = p.fromto();
+  const fromto = fromtoSpec(p);
   const tag = p.acceptKw('tag') ? p.expectString('a tag name').text : undefined;
   const tagged = p.tagged();
   const rtable = p.rtable();
@@ -104,11 +105,11 @@ export function natRule(p: PfParser): GTranslation {
   const arrow = p.tok;
   if (p.tok.type === 'arrow') {
     p.advance();
-    const hosts = p.list(() => p.host());
+    const hosts = p.list(() => host(p));
     let port: string | undefined;
     if (p.acceptKw('port')) {
       const pt = p.tok;
-      rport = p.portrange(true);
+      rport = portrange(p, true);
       port = pt.text;
     }
     redirect = { hosts, port };
@@ -182,8 +183,8 @@ export function binatRule(p: PfParser): GTranslation {
   const af0 = p.af();
   const protocols = p.protocols();
   p.expectKw('from');
-  const src = p.ipspec();
-  const dst = p.acceptKw('to') ? p.ipspec() : [];
+  const src = ipspec(p);
+  const dst = p.acceptKw('to') ? ipspec(p) : [];
   const tag = p.acceptKw('tag') ? p.expectString('a tag name').text : undefined;
   const tagged = p.tagged();
   const rtable = p.rtable();
@@ -191,11 +192,11 @@ export function binatRule(p: PfParser): GTranslation {
   let redirect: GTranslation['redirect'];
   if (p.tok.type === 'arrow') {
     p.advance();
-    const h = p.host();
+    const h = host(p);
     let port: string | undefined;
     if (p.acceptKw('port')) {
       port = p.tok.text;
-      p.portrange(true);
+      portrange(p, true);
     }
     redirect = { hosts: [h], port };
   }
