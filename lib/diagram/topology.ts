@@ -108,7 +108,10 @@ function proxyModel(proxies: Haproxy[]): { frontends: DiagramFrontend[]; backend
       frontends.push({
         name: m.name,
         binds: m.binds.map((b) => ({ address: b.address, port: b.port, tls: b.tls !== undefined })),
-        routes: m.routes.map((r) => ({ domains: [...r.domains], backend: r.backend })),
+        routes: [
+          ...m.routes.flatMap((r) => (r.backend !== undefined ? [{ domains: [...r.domains], backend: r.backend }] : [])),
+          ...(m.sniRoutes ?? []).map((r) => ({ domains: [...r.domains], backend: r.backend })),
+        ],
         defaultBackend: m.defaultBackend,
         redirectsToHttps: m.httpsRedirectCode !== undefined,
       });

@@ -130,6 +130,14 @@ export interface HaproxyServerProps {
    * @default - plain HTTP
    */
   readonly tls?: ServerTlsOptions;
+  /**
+   * Send the PROXY protocol v2 to the server (`send-proxy-v2`), so that it learns the client's
+   * address (nginx `listen … proxy_protocol`, Postfix `smtpd_upstream_proxy_protocol`, Dovecot
+   * `haproxy_trusted_networks`, another HAProxy's `accept-proxy`). Health checks send it too
+   * (`check-send-proxy`), since such a server refuses connections without it.
+   * @default false
+   */
+  readonly sendProxyProtocol?: boolean;
 }
 
 interface ServerEntry {
@@ -233,6 +241,11 @@ export class HaproxyBackend extends Construct {
     }
   }
 
+  /** @internal What of this backend needs HTTP mode, if anything. */
+  public get _httpOnly(): string | undefined {
+    return this.cookie ? 'cookie stickiness (stickyCookie)' : undefined;
+  }
+
   /** Whether the backend keeps a source-address stick table. */
   public get sticksOnSource(): boolean {
     return this.stick !== undefined;
@@ -267,6 +280,7 @@ export class HaproxyBackend extends Construct {
       backup: s.props.backup ?? false,
       maxconn: s.props.maxconn,
       cookie: this.cookie ? s.name : undefined,
+      ...(s.props.sendProxyProtocol === true ? { sendProxy: true } : {}),
       tls: s.props.tls
         ? {
           verify: s.props.tls.verify === false ? 'none' : 'required',

@@ -174,7 +174,7 @@ export class HaproxyFrontend extends Construct {
 
   /** The domains its routes match (host routes and SNI routes), lower-cased, in route order. */
   public get domains(): string[] {
-    return [...new Set(this.routes.flatMap((r) => r.domains))];
+    return [...new Set([...this.routes.flatMap((r) => r.domains), ...this.sniRoutes.flatMap((r) => r.domains)])];
   }
 
   /** The backends this frontend sends requests to (routes and default). */

@@ -4,16 +4,18 @@ import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FileTarget, FreeBsdHost, ITargetHosts } from '../core/host';
 import { generatedHeader } from '../core/private/header';
 import { Secret } from '../core/secret';
-import { CarpCluster } from '../carp/carp-cluster';
 import { IpAddress } from '../net/address';
 import { Duration } from '../net/duration';
 import { HaproxyBackend, HaproxyBackendProps } from './backend';
-import { HaproxyFrontend, HaproxyFrontendProps } from './frontend';
+import { HaproxyFrontend } from './frontend';
+import { HaproxyFrontendProps } from './frontend-props';
 import { BackendModel, FrontendModel, HaproxyConfModel, PeersModel, StatsPageModel } from './model';
 import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
 import { renderHaproxyConf } from './render';
 import { HaproxyPeersProps, HaproxyProps, HaproxyStatsPageProps, StatsAddress } from './haproxy-props';
 import { logFiles } from './private/log-files';
+import { checkBackendUse, checkFrontend, checkUniqueNames, listenerKey, withModes } from './private/haproxy-checks';
+import { HaproxyMetricsProps, METRICS_NAME, checkMetrics, metricsAddress, metricsModel, metricsPort } from './metrics';
 import { TlsProfile } from './tls-profile';
 import { checkArgs, checkInit } from '../core/private/check-props';
 
@@ -41,6 +43,7 @@ export class Haproxy extends Construct {
   private readonly backendList: HaproxyBackend[] = [];
   private statsProps?: HaproxyStatsPageProps;
   private peersProps?: HaproxyPeersProps;
+  private metricsProps?: HaproxyMetricsProps;
   private readonly localPeerNames = new Map<FreeBsdHost, string>();
 
   constructor(scope: Construct, id: string, props: HaproxyProps) {
@@ -122,7 +125,7 @@ export class Haproxy extends Construct {
   public addFrontend(id: string, props: HaproxyFrontendProps = {}): HaproxyFrontend {
     const f = new HaproxyFrontend(this, id, props);
     this.frontendList.push(f);
-    Diagnostics.addValidation(f, (r) => this.validateFrontend(f, r));
+    Diagnostics.addValidation(f, (r) => checkFrontend(this, this.hosts, this.frontendList, f, r));
     return f;
   }
 
@@ -130,11 +133,7 @@ export class Haproxy extends Construct {
   public addBackend(id: string, props: HaproxyBackendProps = {}): HaproxyBackend {
     const b = new HaproxyBackend(this, id, props);
     this.backendList.push(b);
-    Diagnostics.addValidation(b, (r) => {
-      if (!this.frontendList.some((f) => f.backends.includes(b))) {
-        r.error('Backend is not used by any frontend', { value: b.name, allowed: 'a route or default backend of a frontend pointing to it, or remove it' });
-      }
-    });
+    Diagnostics.addValidation(b, (r) => checkBackendUse(b, this.frontendList, r));
     return b;
   }
 
@@ -155,6 +154,17 @@ export class Haproxy extends Construct {
     if (props.uri !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(props.uri)) {
       Diagnostics.error(this, 'Stats uri must be a plain absolute path', { value: String(props.uri), allowed: 'e.g. /stats' });
     }
+  }
+
+  /**
+   * Adds HAProxy's Prometheus exporter on each host's management address (beside the stats
+   * page), opened by the firewall to its management allow-list only.
+   */
+  public addMetrics(props: HaproxyMetricsProps = {}): void {
+    checkArgs(this, 'cdkbsd.Haproxy', 'addMetrics', arguments);
+    if (this.metricsProps) Diagnostics.error(this, 'The metrics are added twice', { value: 'addMetrics', allowed: 'once' });
+    this.metricsProps = props;
+    checkMetrics(this, props);
   }
 
   /**
@@ -210,8 +220,10 @@ export class Haproxy extends Construct {
    */
   public _contribute(ctx: SynthContext): HostContribution[] {
     // Parts of the model that are the same on every member: computed once.
-    const frontends = this.frontendList.map((f) => f._model());
-    const backends = this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined));
+    const peers = this.peersProps ? this.peersProps.name ?? 'members' : undefined;
+    const frontends = this.frontendList.map((f) => f._model(peers));
+    const backends = withModes(this.backendList.map((b) => b._model(peers)), this.backendList, this.frontendList);
+    const secret = this.statsProps !== undefined || this.frontendList.some((f) => f._hasSecrets);
     const header = generatedHeader(this.node.path);
     const rendered = new Map<string, string>();
     const byHost = ctx.index('haproxy:byHost', () => {
@@ -222,9 +234,9 @@ export class Haproxy extends Construct {
     return this.hosts.map((host) => {
       const model = this._modelFor(host, frontends, backends);
       // Members differ only in localpeer and the stats page address: render each variant once.
-      const variant = JSON.stringify([model.global.localPeer ?? null, model.stats?.binds ?? null]);
+      const variant = JSON.stringify([model.global.localPeer ?? null, model.stats?.binds ?? null, model.metrics?.binds ?? null]);
       const files: PlannedFile[] = [{
-        path: this.configPath, owner: this, model, mode: this.statsProps ? 0o600 : 0o644, secret: this.statsProps !== undefined, target: FileTarget.HOST,
+        path: this.configPath, owner: this, model, mode: secret ? 0o600 : 0o644, secret, target: FileTarget.HOST,
         render: () => {
           let text = rendered.get(variant);
           if (text === undefined) rendered.set(variant, (text = renderHaproxyConf(model, header)));
@@ -258,12 +270,18 @@ export class Haproxy extends Construct {
     for (const f of this.frontendList) {
       const binds = f._binds();
       const ports = sortedPorts(binds.map((b) => b.port));
-      if (ports.length > 0) out.push({ owner: f, purpose: `HAProxy frontend ${f.name}`, protocol: 'tcp', from: [], to: [...new Set(binds.map((b) => b.address))], ports });
+      // Loopback listeners (a TCP frontend's hand-over to a local HTTP frontend) need no opening.
+      const to = [...new Set(binds.map((b) => b.address))].filter((a) => !/^(127\.|::1$)/.test(a));
+      if (ports.length > 0 && to.length > 0) out.push({ owner: f, purpose: `HAProxy frontend ${f.name}`, protocol: 'tcp', ...f._openingSources(), to, ports });
     }
     const own = IpAddress._tryParse(host.managementAddress);
     const statsPort = this.managementStatsPort;
     if (statsPort !== undefined && own) {
       out.push({ owner: this, purpose: 'HAProxy stats page (from the management allow-list)', protocol: 'tcp', from: [], to: [own.text], ports: [statsPort], fromManagement: true });
+    }
+    const m = this.metricsProps && metricsAddress(this.metricsProps, host);
+    if (this.metricsProps && m && m.text !== '127.0.0.1') {
+      out.push({ owner: this, purpose: 'HAProxy Prometheus metrics (from the management allow-list)', protocol: 'tcp', from: [], to: [m.text], ports: [metricsPort(this.metricsProps)], fromManagement: true });
     }
     const peersPort = this.peersPort;
     if (peersPort !== undefined && own) {
@@ -312,10 +330,11 @@ export class Haproxy extends Construct {
         forwardFor: false,
         redispatch: true,
       },
-      frontends: frontends ?? this.frontendList.map((f) => f._model()),
-      backends: backends ?? this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined)),
+      frontends: frontends ?? this.frontendList.map((f) => f._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined)),
+      backends: backends ?? withModes(this.backendList.map((b) => b._model(this.peersProps ? this.peersProps.name ?? 'members' : undefined)), this.backendList, this.frontendList),
       stats: this.statsModel(host),
       peers: this.peersModel(),
+      ...(this.metricsProps ? { metrics: metricsModel(this.metricsProps, host) } : {}),
     };
   }
 
@@ -361,7 +380,12 @@ export class Haproxy extends Construct {
     const hosts = this.hosts;
     if (hosts.length === 0) r.error('HAProxy has no target host', { value: String(this.target), allowed: 'a FreeBsdHost or a CarpCluster with members' });
     if (this.frontendList.length === 0) r.warning('HAProxy has no frontend: it listens on nothing', { value: this.node.id });
-    this.checkUniqueNames(r);
+    checkUniqueNames([
+      ...this.frontendList.map((f) => ({ name: f.name, path: f.node.path })),
+      ...this.backendList.map((b) => ({ name: b.name, path: b.node.path })),
+      ...(this.statsProps ? [{ name: 'stats', path: `${this.node.path} (stats page)` }] : []),
+      ...(this.metricsProps ? [{ name: METRICS_NAME, path: `${this.node.path} (metrics)` }] : []),
+    ], r);
     if (!this.peersProps && hosts.length > 1) {
       for (const b of this.backendList.filter((x) => x.sticksOnSource)) {
         r.warning(`Backend ${b.name} keeps a stick table but peers are off: each member has its own table, so stickiness is lost at a failover`, { value: b.name, allowed: 'haproxy.enablePeers()' });
@@ -371,7 +395,18 @@ export class Haproxy extends Construct {
     // Listeners of the frontends, for the stats page's check (frontends check each other).
     const owners = new Map<string, string>();
     for (const f of this.frontendList) {
-      for (const b of f._binds()) owners.set(b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`, f.node.path);
+      for (const b of f._binds()) owners.set(listenerKey(b), f.node.path);
+    }
+    if (this.metricsProps) {
+      for (const h of hosts) {
+        const a = metricsAddress(this.metricsProps, h);
+        if (!a) r.error(`The metrics need an IP address on ${h.node.path}: its management address is not one`, { value: h.managementAddress, allowed: 'a host with an interface address, or StatsAddress.LOOPBACK' });
+        const key = a && listenerKey({ address: a.text, ipv6: !a.isIpv4, port: metricsPort(this.metricsProps) });
+        if (key && owners.has(key)) r.error(`The metrics and ${owners.get(key)} both bind ${key}`, { value: key, allowed: 'another metrics port' });
+        else if (key && this.statsProps && key === listenerKey({ address: this.statsAddress(h)?.text ?? '', ipv6: !a!.isIpv4, port: this.statsProps.port ?? 8404 })) {
+          r.error(`The metrics and the stats page both bind ${key}`, { value: key, allowed: 'another metrics port (default 8405)' });
+        }
+      }
     }
     if (this.statsProps) {
       const port = this.statsProps.port ?? 8404;
@@ -398,43 +433,6 @@ export class Haproxy extends Construct {
           r.error(`Peer name of ${h.node.path} is not a valid HAProxy identifier`, { value: this.localPeerName(h), allowed: HAPROXY_NAME_ALLOWED });
         }
       }
-    }
-  }
-
-  /** Checks of one frontend against this HAProxy, reported with the frontend's path. */
-  private validateFrontend(f: HaproxyFrontend, r: IReporter): void {
-    const hosts = this.hosts;
-    for (const b of f.backends) {
-      if (b.node.scope !== this) {
-        r.error(`Frontend routes to ${b.node.path}, a backend of another HAProxy`, { value: b.node.path, allowed: `backends of ${this.node.path} (haproxy.addBackend)` });
-      }
-    }
-    for (const vip of f.vips) {
-      if (!(vip.cluster instanceof CarpCluster) || hosts.some((h) => !vip.cluster.members.includes(h))) {
-        r.error(`Frontend binds VIP ${vip.node.path} of another cluster (${vip.cluster?.node?.path})`, { value: vip.node.path, allowed: `VIPs of the cluster this HAProxy runs on (${this.target?.node?.path})` });
-      }
-    }
-    // No two frontends on the same address and port: the later one reports.
-    const mine = new Set(f._binds().map((b) => (b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`)));
-    for (const other of this.frontendList.slice(0, this.frontendList.indexOf(f))) {
-      for (const b of other._binds()) {
-        const key = b.ipv6 ? `[${b.address}]:${b.port}` : `${b.address}:${b.port}`;
-        if (mine.has(key)) r.error(`Frontend binds ${key}, which ${other.node.path} binds already`, { value: key, allowed: 'each address and port in one frontend' });
-      }
-    }
-  }
-
-  private checkUniqueNames(r: IReporter): void {
-    const seen = new Map<string, string>();
-    const all: Array<{ name: string; path: string }> = [
-      ...this.frontendList.map((f) => ({ name: f.name, path: f.node.path })),
-      ...this.backendList.map((b) => ({ name: b.name, path: b.node.path })),
-    ];
-    if (this.statsProps) all.push({ name: 'stats', path: `${this.node.path} (stats page)` });
-    for (const x of all) {
-      const prev = seen.get(x.name);
-      if (prev) r.error(`Proxy name ${x.name} is used by both ${prev} and ${x.path}`, { value: x.name, allowed: 'unique names among frontends, backends and the stats page' });
-      else seen.set(x.name, x.path);
     }
   }
 }

@@ -7,6 +7,8 @@
  * text, durations in milliseconds), so the renderer only decides layout and order.
  */
 
+import type { FrontendModelParts, MetricsModel, RouteModelParts } from './model-routing';
+
 /** A syslog target of the `global` section. */
 export interface LogTargetModel {
   /** `/var/run/log` (a UNIX socket, resolved inside the chroot) or `127.0.0.1:514`. */
@@ -103,14 +105,19 @@ export interface BindModel {
   readonly port: number;
   /** `transparent` (IP_BINDANY/IPV6_BINDANY on FreeBSD): bind an address in CARP BACKUP. */
   readonly transparent: boolean;
+  /** `v6only` (on `::`: FreeBSD's default, said so that `0.0.0.0` beside it binds on any OS). */
+  readonly v6only?: boolean;
+  /** `accept-proxy`: the PROXY protocol from a balancer in front. */
+  readonly acceptProxy?: boolean;
   readonly tls?: BindTlsModel;
 }
 
-/** Host-header routes to one backend. */
-export interface RouteModel {
-  /** Lower-case domains; `*.example.net` is a wildcard (any name ending in `.example.net`). */
+/** A route: Host (and path, see RouteModelParts) to one backend, or a redirect. */
+export interface RouteModel extends RouteModelParts {
+  /** Lower-case domains; `*.example.net` is a wildcard (any name ending in `.example.net`). Empty: any host. */
   readonly domains: string[];
-  readonly backend: string;
+  /** Omitted for a redirect route. */
+  readonly backend?: string;
 }
 
 /** `Strict-Transport-Security`. */
@@ -120,8 +127,8 @@ export interface HstsModel {
   readonly preload: boolean;
 }
 
-/** A `frontend` section (mode http). */
-export interface FrontendModel {
+/** A `frontend` section (mode http, or tcp: see FrontendModelParts). */
+export interface FrontendModel extends FrontendModelParts {
   readonly name: string;
   readonly binds: BindModel[];
   readonly maxconn?: number;
@@ -197,6 +204,8 @@ export interface ServerModel {
   readonly tls?: ServerTlsModel;
   /** Cookie value (with cookie stickiness). */
   readonly cookie?: string;
+  /** `send-proxy-v2` (and `check-send-proxy` with a health check): the PROXY protocol to the server. */
+  readonly sendProxy?: boolean;
 }
 
 /** Cookie-based stickiness (`cookie <name> insert indirect nocache`). */
@@ -210,6 +219,8 @@ export interface CookieModel {
 /** A `backend` section. */
 export interface BackendModel {
   readonly name: string;
+  /** `tcp` when TCP frontends use it; omitted: HTTP (the defaults' mode). */
+  readonly mode?: 'tcp';
   /** `roundrobin`, `leastconn`, `source`, `first`, … */
   readonly balance: string;
   readonly healthCheck?: HealthCheckModel;
@@ -246,4 +257,6 @@ export interface HaproxyConfModel {
   readonly backends: BackendModel[];
   readonly stats?: StatsPageModel;
   readonly peers?: PeersModel;
+  /** The Prometheus exporter. */
+  readonly metrics?: MetricsModel;
 }

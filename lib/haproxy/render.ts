@@ -1,22 +1,24 @@
 import {
-  BackendModel, BindModel, FrontendModel, GlobalModel, DefaultsModel, HaproxyConfModel, HealthCheckModel, PeersModel,
-  RouteModel, ServerModel, StatsPageModel,
+  BackendModel, GlobalModel, DefaultsModel, HaproxyConfModel, HealthCheckModel, PeersModel, ServerModel, StatsPageModel,
 } from './model';
 import { quoteWord } from './private/quote';
+import { haproxyTime, hostPort, line, raw } from './private/words';
+import { renderFrontend, renderMetrics, renderUserlist } from './render-frontend';
 import { compareStrings as cmp } from '../core/private/compare';
+
+export { haproxyTime } from './private/words';
 
 /**
  * Renders one haproxy.conf from its model. Pure and deterministic: the same model gives the
  * same bytes.
  *
  * Layout, fixed where order carries meaning and sorted where it does not:
- * - sections: `global`, `defaults`, `peers`, frontends (by name), backends (by name), the
- *   stats `listen` section;
- * - in a frontend: `bind` lines (by port, family, address), `maxconn`, `acl`s, then the
- *   `http-request` rules (redirect, header rules, fallback status), `http-response` rules,
- *   `use_backend` (exact domains before wildcards, longer wildcard suffixes first),
- *   `default_backend` — whatever order the author added routes in, so HAProxy never warns
- *   about rules placed after `use_backend`;
+ * - sections: `global`, `defaults`, `peers`, the `userlist`s of the routes, frontends (by
+ *   name), backends (by name), the stats `listen` section, the Prometheus exporter;
+ * - in a frontend (render-frontend.ts): `bind` lines (by port, family, address), `maxconn`,
+ *   `acl`s, then the `tcp-request` and `http-request` rules in the order HAProxy runs them,
+ *   `http-response` rules, `use_backend` in route order, `default_backend` — so HAProxy never
+ *   warns about rules placed after `use_backend`;
  * - servers keep the author's order (it matters for `balance first`).
  *
  * @param model the validated model of one host's HAProxy
@@ -28,36 +30,13 @@ export function renderHaproxyConf(model: HaproxyConfModel, header: string): stri
     renderDefaults(model.defaults),
   ];
   if (model.peers) sections.push(renderPeers(model.peers));
-  for (const fe of [...model.frontends].sort((a, b) => cmp(a.name, b.name))) sections.push(renderFrontend(fe));
+  const frontends = [...model.frontends].sort((a, b) => cmp(a.name, b.name));
+  for (const fe of frontends) for (const u of fe.userlists ?? []) sections.push(renderUserlist(u));
+  for (const fe of frontends) sections.push(renderFrontend(fe));
   for (const be of [...model.backends].sort((a, b) => cmp(a.name, b.name))) sections.push(renderBackend(be));
   if (model.stats) sections.push(renderStats(model.stats));
+  if (model.metrics) sections.push(renderMetrics(model.metrics));
   return `${header}\n` + sections.map((s) => s.join('\n') + '\n').join('\n');
-}
-
-const INDENT = '    ';
-
-
-/** A directive line from words (each quoted when needed). */
-function line(...words: Array<string | number>): string {
-  return INDENT + words.map((w) => (typeof w === 'number' ? String(w) : quoteWord(w))).join(' ');
-}
-
-/** A directive line whose words are already in HAProxy syntax (conditions, braces). */
-function raw(text: string): string {
-  return INDENT + text;
-}
-
-/** HAProxy time syntax from milliseconds: the largest unit that divides it. */
-export function haproxyTime(ms: number): string {
-  const units: Array<[number, string]> = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1000, 's']];
-  for (const [f, u] of units) {
-    if (ms !== 0 && ms % f === 0) return `${ms / f}${u}`;
-  }
-  return `${ms}ms`;
-}
-
-function hostPort(address: string, ipv6: boolean, port: number): string {
-  return ipv6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 function renderGlobal(g: GlobalModel): string[] {
@@ -128,113 +107,6 @@ function renderPeers(p: PeersModel): string[] {
   return out;
 }
 
-function compareBinds(a: BindModel, b: BindModel): number {
-  return a.port - b.port || Number(a.ipv6) - Number(b.ipv6) || cmp(a.address, b.address);
-}
-
-function renderBind(b: BindModel): string {
-  const words: string[] = ['bind', hostPort(b.address, b.ipv6, b.port)];
-  if (b.transparent) words.push('transparent');
-  if (b.tls) {
-    words.push('ssl');
-    for (const c of b.tls.certificates) {
-      if (c.kind === 'crt-list') words.push('crt-list', c.path);
-      else if (c.kind === 'directory') words.push('crt', c.path.endsWith('/') ? c.path : `${c.path}/`);
-      else words.push('crt', c.path);
-    }
-    if (b.tls.alpn.length > 0) words.push('alpn', b.tls.alpn.join(','));
-    if (b.tls.strictSni) words.push('strict-sni');
-  }
-  return line(...words);
-}
-
-/** Host matching: the Host header, lower-cased, without a `:port`. */
-const HOST_FETCH = 'req.hdr(host),lower,field(1,:)';
-
-interface RoutingPlan {
-  /** `acl` lines (already indented). */
-  acls: string[];
-  /** `use_backend` lines, in evaluation order. */
-  uses: string[];
-  /** ACL names that together mean "some route matched". */
-  names: string[];
-}
-
-/**
- * Routes become ACLs in a fixed order: first one ACL per backend with all its exact domains
- * (`-m str`, sorted by backend), then one ACL per wildcard suffix (`-m end`), the most
- * specific (most labels) first — so `app.example.net` wins over `*.example.net`, and
- * `*.a.example.net` over `*.example.net`, whatever order the routes were added in.
- */
-function planRoutes(routes: RouteModel[]): RoutingPlan {
-  const exact = new Map<string, Set<string>>();
-  const wildcard = new Map<string, string>(); // suffix (without "*.") → backend
-  for (const r of routes) {
-    for (const d of r.domains) {
-      if (d.startsWith('*.')) wildcard.set(d.slice(2), r.backend);
-      else {
-        const set = exact.get(r.backend) ?? new Set<string>();
-        set.add(d);
-        exact.set(r.backend, set);
-      }
-    }
-  }
-  const plan: RoutingPlan = { acls: [], uses: [], names: [] };
-  for (const backend of [...exact.keys()].sort(cmp)) {
-    const name = `host_${backend}`;
-    const domains = [...exact.get(backend)!].sort(cmp);
-    plan.acls.push(line('acl', name, ...HOST_FETCH_WORDS, '-m', 'str', ...domains));
-    plan.uses.push(raw(`use_backend ${quoteWord(backend)} if ${quoteWord(name)}`));
-    plan.names.push(name);
-  }
-  const labels = (s: string) => s.split('.').length;
-  const suffixes = [...wildcard.keys()].sort((a, b) => labels(b) - labels(a) || b.length - a.length || cmp(a, b));
-  for (const suffix of suffixes) {
-    const name = `wildcard_${suffix}`;
-    plan.acls.push(line('acl', name, ...HOST_FETCH_WORDS, '-m', 'end', `.${suffix}`));
-    plan.uses.push(raw(`use_backend ${quoteWord(wildcard.get(suffix)!)} if ${quoteWord(name)}`));
-    plan.names.push(name);
-  }
-  return plan;
-}
-
-const HOST_FETCH_WORDS = [HOST_FETCH];
-
-function renderFrontend(fe: FrontendModel): string[] {
-  const out = [`frontend ${quoteWord(fe.name)}`];
-  for (const b of [...fe.binds].sort(compareBinds)) out.push(renderBind(b));
-  if (fe.maxconn !== undefined) out.push(line('maxconn', fe.maxconn));
-  if (fe.forwardedHeaders) out.push(line('option', 'forwardfor'));
-  const plan = planRoutes(fe.routes);
-  out.push(...plan.acls);
-  // http-request rules, in the order HAProxy evaluates them: leave plain HTTP first.
-  if (fe.httpsRedirectCode !== undefined) {
-    out.push(raw(`http-request redirect scheme https code ${fe.httpsRedirectCode} unless { ssl_fc }`));
-  }
-  if (fe.forwardedHeaders) {
-    // `option forwardfor` adds the real client address when the request goes to a server;
-    // a client-supplied X-Forwarded-For is dropped first, so servers can trust the header.
-    out.push(line('http-request', 'del-header', 'X-Forwarded-For'));
-    out.push(raw('http-request set-header X-Forwarded-Proto https if { ssl_fc }'));
-    out.push(raw('http-request set-header X-Forwarded-Proto http unless { ssl_fc }'));
-  }
-  if (fe.defaultBackend === undefined) {
-    const reason = fe.fallbackStatus === 503 ? 'Service Unavailable' : 'Not Found';
-    const cond = plan.names.length > 0 ? ` unless ${plan.names.map(quoteWord).join(' || ')}` : '';
-    out.push(raw(`http-request return status ${fe.fallbackStatus} content-type text/plain string "${fe.fallbackStatus} ${reason}"${cond}`));
-  }
-  if (fe.hsts) {
-    const parts = [`max-age=${fe.hsts.maxAgeSeconds}`];
-    if (fe.hsts.includeSubdomains) parts.push('includeSubDomains');
-    if (fe.hsts.preload) parts.push('preload');
-    // http-after-response (2.2+) also covers responses HAProxy makes itself (404, 503, redirects).
-    out.push(raw(`http-after-response set-header Strict-Transport-Security "${parts.join('; ')}" if { ssl_fc }`));
-  }
-  out.push(...plan.uses);
-  if (fe.defaultBackend !== undefined) out.push(line('default_backend', fe.defaultBackend));
-  return out;
-}
-
 function renderServer(s: ServerModel, hc: HealthCheckModel | undefined): string {
   const words: string[] = ['server', s.name, hostPort(s.address, s.ipv6, s.port)];
   if (hc) words.push('check');
@@ -243,6 +115,8 @@ function renderServer(s: ServerModel, hc: HealthCheckModel | undefined): string 
   if (s.maxconn !== undefined) words.push('maxconn', String(s.maxconn));
   if (s.backup) words.push('backup');
   if (s.cookie !== undefined) words.push('cookie', s.cookie);
+  // The PROXY protocol to the server; its checks must send it too, or it refuses them.
+  if (s.sendProxy) words.push('send-proxy-v2', ...(hc ? ['check-send-proxy'] : []));
   if (s.tls) {
     words.push('ssl', 'verify', s.tls.verify);
     if (s.tls.caFile) words.push('ca-file', s.tls.caFile);
@@ -255,6 +129,7 @@ function renderServer(s: ServerModel, hc: HealthCheckModel | undefined): string 
 
 function renderBackend(be: BackendModel): string[] {
   const out = [`backend ${quoteWord(be.name)}`];
+  if (be.mode === 'tcp') out.push(line('mode', 'tcp'));
   out.push(line('balance', be.balance));
   if (be.cookie) {
     const words = ['cookie', be.cookie.name, 'insert', 'indirect', 'nocache'];

@@ -186,7 +186,7 @@ describe('validation (each rule: a passing and a failing case, with the construc
   test('a frontend that binds nothing is an error; one with an explicit address is not', () => {
     const { app, haproxy } = base();
     haproxy.addFrontend('fe_none', { defaultBackend: haproxy.backends[0] });
-    haproxy.addFrontend('fe_addr', { addresses: ['10.1.60.201'], httpPort: 8081, defaultBackend: haproxy.backends[0] });
+    haproxy.addFrontend('fe_addr', { addresses: ['0.0.0.0'], httpPort: 8081, defaultBackend: haproxy.backends[0] });
     expect(errorsAt(app, 'Haproxy/fe_none')).toEqual(['Frontend binds nothing']);
     expect(errorsAt(app, 'Haproxy/fe_addr')).toEqual([]);
   });
@@ -268,7 +268,7 @@ describe('validation (each rule: a passing and a failing case, with the construc
 
   test('port 443 without TLS is a warning, not an error; 443 with TLS has none', () => {
     const { app, haproxy } = base();
-    haproxy.addFrontend('fe_plain443', { addresses: ['10.1.60.201'], httpPort: 443, defaultBackend: haproxy.backends[0] });
+    haproxy.addFrontend('fe_plain443', { addresses: ['0.0.0.0'], httpPort: 443, defaultBackend: haproxy.backends[0] });
     const f = findings(app).filter((x) => x.path === 'Haproxy/fe_plain443');
     expect(f).toEqual([{ path: 'Haproxy/fe_plain443', severity: 'warning', message: 'Frontend listens on port 443 without TLS' }]);
     expect(findings(app).filter((x) => x.path === 'Haproxy/fe_web')).toEqual([]);

@@ -21,7 +21,7 @@ test('two HAProxy services on one host share one pair of log files listing both 
   const second = new Haproxy(app, 'Second', { target: cluster, configPath: '/usr/local/etc/haproxy-second.conf', logFacility: 'local1' });
   const be = second.addBackend('be_x');
   be.addServer('x1', { address: '10.1.70.40', port: 80 });
-  second.addFrontend('fe_x', { addresses: ['10.1.60.201'], httpPort: 8081, plainHttp: true, httpsRedirect: false, defaultBackend: be });
+  second.addFrontend('fe_x', { addresses: ['0.0.0.0'], httpPort: 8081, plainHttp: true, httpsRedirect: false, defaultBackend: be });
   const t = Testing.synth(app);
   expect(body(t.file(h1.hostname, SYSLOG))).toEqual(['local0.*;local1.*\t/var/log/haproxy.log']);
 });

@@ -29,12 +29,12 @@ function model(over: Partial<HaproxyConfModel> = {}): HaproxyConfModel {
         { address: 'fd5e:d1c2:c9de:60::200', ipv6: true, port: 80, transparent: true },
         { address: '10.1.60.200', ipv6: false, port: 80, transparent: false },
       ],
-      // Added in an order that would be wrong if rendered as is.
+      // In route order: the first that matches wins (the constructs refuse a route an earlier one shadows).
       routes: [
-        { domains: ['*.example.net'], backend: 'be_catchall' },
-        { domains: ['*.dev.example.net'], backend: 'be_dev' },
-        { domains: ['wiki.example.net', 'docs.example.net'], backend: 'be_wiki' },
         { domains: ['app.example.net'], backend: 'be_app' },
+        { domains: ['wiki.example.net', 'docs.example.net'], backend: 'be_wiki' },
+        { domains: ['*.dev.example.net'], backend: 'be_dev' },
+        { domains: ['*.example.net'], backend: 'be_catchall' },
       ],
     }],
     backends: [
@@ -116,19 +116,19 @@ describe('renderHaproxyConf', () => {
     expect(fe.findFirst('http-after-response')!.args).toEqual(['set-header', 'Strict-Transport-Security', 'max-age=63072000; includeSubDomains; preload', 'if', '{', 'ssl_fc', '}']);
   });
 
-  test('host routing: exact domains first (port stripped, lower-cased), then wildcards, most specific first', () => {
+  test('host routing in route order: one ACL per route (port stripped, lower-cased; wildcards by suffix), use_backend in the same order', () => {
     const fe = HaproxyConfView.parse(renderHaproxyConf(model(), HEADER)).section('frontend', 'fe_web')!;
     expect(fe.find('acl').map((d) => d.args.join(' '))).toEqual([
       'host_be_app req.hdr(host),lower,field(1,:) -m str app.example.net',
       'host_be_wiki req.hdr(host),lower,field(1,:) -m str docs.example.net wiki.example.net',
-      'wildcard_dev.example.net req.hdr(host),lower,field(1,:) -m end .dev.example.net',
-      'wildcard_example.net req.hdr(host),lower,field(1,:) -m end .example.net',
+      'host_be_dev req.hdr(host),lower,field(1,:) -m end .dev.example.net',
+      'host_be_catchall req.hdr(host),lower,field(1,:) -m end .example.net',
     ]);
     expect(fe.find('use_backend').map((d) => d.args.join(' '))).toEqual([
-      'be_app if host_be_app', 'be_wiki if host_be_wiki', 'be_dev if wildcard_dev.example.net', 'be_catchall if wildcard_example.net',
+      'be_app if host_be_app', 'be_wiki if host_be_wiki', 'be_dev if host_be_dev', 'be_catchall if host_be_catchall',
     ]);
     expect(fe.findFirst('http-request return')!.args.slice(-8)).toEqual([
-      'unless', 'host_be_app', '||', 'host_be_wiki', '||', 'wildcard_dev.example.net', '||', 'wildcard_example.net',
+      'unless', 'host_be_app', '||', 'host_be_wiki', '||', 'host_be_dev', '||', 'host_be_catchall',
     ]);
   });
 
@@ -173,13 +173,13 @@ describe('renderHaproxyConf', () => {
     expect(g.findFirst('localpeer')!.args).toEqual(['haproxy02.example.net']);
   });
 
-  test('is deterministic: the same model gives the same bytes; the order of routes, binds, backends does not matter', () => {
+  test('is deterministic: the same model gives the same bytes; the order of binds and backends does not matter (routes keep theirs)', () => {
     const a = renderHaproxyConf(model(), HEADER);
     const m = model();
     const shuffled: HaproxyConfModel = {
       ...m,
       backends: [...m.backends].reverse(),
-      frontends: [{ ...m.frontends[0], binds: [...m.frontends[0].binds].reverse(), routes: [...m.frontends[0].routes].reverse() }],
+      frontends: [{ ...m.frontends[0], binds: [...m.frontends[0].binds].reverse() }],
     };
     expect(renderHaproxyConf(model(), HEADER)).toBe(a);
     expect(renderHaproxyConf(shuffled, HEADER)).toBe(a);

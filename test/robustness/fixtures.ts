@@ -143,6 +143,7 @@ export function buildFull(opts: FullOptions = {}): Full {
     name: v('frontend.name', 'fe_web'),
     vips: [vip],
     addresses: [v('frontend.address', '192.168.77.250')],
+    transparent: true, // an address the hosts do not have (bound with IP_BINDANY)
     certificates: [
       Certificate.fromFile(v('cert.file', '/usr/local/etc/ssl/example.net.pem')),
       Certificate.fromDirectory(v('cert.directory', '/usr/local/etc/haproxy/certs')),
