@@ -34,6 +34,8 @@ export interface AppErrorReport {
   readonly callers: StackFrame[];
   /** Whether the error was raised inside cdkbsd itself (called from `location`). */
   readonly insideLibrary: boolean;
+  /** What else to say (a module missing inside cdkbsd: a broken copy). */
+  readonly note?: string;
 }
 
 const FRAME_RE = /^\s*at (?:(.*?) \()?((?:file:\/\/|\/|[A-Za-z]:\\).*?):(\d+):(\d+)\)?\s*$/;
@@ -57,14 +59,19 @@ export function parseStack(stack: string): StackFrame[] {
   return frames;
 }
 
+/** Whether `file` is in one of `dirs` (or is one). */
+function within(file: string, dirs: string[]): boolean {
+  return dirs.some((d) => file === d || file.startsWith(d + path.sep));
+}
+
 /**
  * Whether a file is the user's: not in node_modules, not node's own, and not this copy of
- * cdkbsd (`libDir`, its lib/ folder, which also holds the CLI).
+ * cdkbsd (`ownDirs`: its lib/ folder, which also holds the CLI, and its bin/ launchers).
  */
-export function isUserFile(file: string, libDir: string): boolean {
+export function isUserFile(file: string, ownDirs: string | string[]): boolean {
   if (!path.isAbsolute(file)) return false;
   if (file.split(/[\\/]/).includes('node_modules')) return false;
-  return !(file === libDir || file.startsWith(libDir + path.sep));
+  return !within(file, typeof ownDirs === 'string' ? [ownDirs] : ownDirs);
 }
 
 /** The problem and its place in an error of esbuild's (`Transform failed with 1 error:` through tsx). */
@@ -107,17 +114,69 @@ function headline(err: any): string {
  * What to show of an error thrown while the app ran: a syntax error (esbuild's through tsx, or
  * V8's), or any other exception with the first frame in the user's code.
  */
-export function describeAppError(err: unknown, libDir: string): AppErrorReport {
+export function describeAppError(err: unknown, ownDirs: string | string[]): AppErrorReport {
+  const dirs = typeof ownDirs === 'string' ? [ownDirs] : ownDirs;
   const e = err as any;
   const syntax = typeof e?.message === 'string' ? esbuildSyntax(e.message) ?? v8Syntax(e) : undefined;
   if (syntax) return { kind: 'syntax', message: syntax.message, location: syntax.location, callers: [], insideLibrary: false };
+  const missing = missingModule(e, dirs);
+  if (missing) return missing;
   const frames = typeof e?.stack === 'string' ? parseStack(e.stack) : [];
-  const own = withoutWrappers(frames.filter((f) => isUserFile(f.file, libDir)));
+  const own = withoutWrappers(frames.filter((f) => isUserFile(f.file, dirs)));
   const first = own[0];
   // Raised inside this copy of cdkbsd (or a package it called), from the user's call.
   const inner = first === undefined ? [] : frames.slice(0, frames.indexOf(first));
-  const insideLibrary = inner.some((f) => f.file === libDir || f.file.startsWith(libDir + path.sep));
+  const insideLibrary = inner.some((f) => within(f.file, dirs));
   return { kind: 'runtime', message: headline(e), location: first, callers: own.slice(1, 6), insideLibrary };
+}
+
+/**
+ * A module that cannot be found: placed at the import in the first of the user's files that
+ * led to it (node's `requireStack`, innermost first), since the stack holds only the resolver.
+ */
+function missingModule(e: any, dirs: string[]): AppErrorReport | undefined {
+  if (e?.code !== 'MODULE_NOT_FOUND' || !Array.isArray(e.requireStack) || e.requireStack.length === 0) return undefined;
+  const files: string[] = e.requireStack.filter((f: unknown): f is string => typeof f === 'string');
+  const file = files.find((f) => isUserFile(f, dirs));
+  const spec = /Cannot find module '([^']+)'/.exec(String(e.message))?.[1];
+  let location: SourceLocation | undefined;
+  if (file !== undefined) {
+    // The import in the user's file: of the missing module itself, or of the module that led to it.
+    const next = files[files.indexOf(file) - 1];
+    location = importSite(file, (s) => (next === undefined ? s === spec : resolvesTo(s, file, next))) ?? { file, line: 1, column: 1 };
+  }
+  const broken = files[0] !== file && within(files[0], dirs);
+  return {
+    kind: 'runtime', message: headline(e), location, callers: [], insideLibrary: false,
+    note: broken ? `cdkbsd's own ${path.basename(files[0])} needs it (${files[0]}): this copy of cdkbsd is incomplete; install it again.` : undefined,
+  };
+}
+
+/** The first quoted module specifier in an import or require of `file` that `wanted` accepts. */
+function importSite(file: string, wanted: (spec: string) => boolean): SourceLocation | undefined {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  } catch {
+    return undefined;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    for (const m of lines[i].matchAll(/(?:\bfrom\s*|\brequire\(\s*|\bimport\(?\s*)(['"])([^'"]+)\1/g)) {
+      if (wanted(m[2])) return { file, line: i + 1, column: m.index! + m[0].length - m[2].length - 1 };
+    }
+  }
+  return undefined;
+}
+
+/** Whether `spec`, imported from `from`, is the module file `target`. */
+function resolvesTo(spec: string, from: string, target: string): boolean {
+  try {
+    const r = require.resolve(spec, { paths: [path.dirname(from)] });
+    const bare = (f: string) => f.replace(/\.(c|m)?(j|t)s$/, '');
+    return r === target || bare(r) === bare(target);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -187,6 +246,7 @@ export function appErrorLines(r: AppErrorReport, st: Style, cwd: string): string
     const fn = c.fn && !/^(Object\.)?<anonymous>$/.test(c.fn) ? `${c.fn} ` : '';
     lines.push(`    called from ${fn}${fn ? '(' : ''}${formatLocation(c, cwd)}${fn ? ')' : ''}`);
   }
+  if (r.note !== undefined) lines.push(r.note);
   if (r.insideLibrary && r.location) {
     lines.push(`The error was raised inside cdkbsd, called from ${formatLocation(r.location, cwd)}: if that call looks right, it may be a bug in cdkbsd (CDKBSD_DEBUG=1 prints the whole stack).`);
   }

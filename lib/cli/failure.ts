@@ -11,8 +11,8 @@ import type { Io } from './synth';
 /** The stage a failure happened in: the app's own code, or synth's work around it. */
 export type Stage = 'cli' | 'app';
 
-/** This copy of cdkbsd's lib/ folder (its frames are not the user's). */
-const LIB_DIR = path.resolve(__dirname, '..');
+/** This copy of cdkbsd's lib/ and bin/ folders (their frames are not the user's). */
+const LIB_DIR = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..', 'bin')];
 
 /** Where in the app's own code a value error was thrown (first stack frame outside cdkbsd and node). */
 function userLocation(e: unknown, io: Io): string | undefined {
@@ -76,9 +76,8 @@ export function reportFailure(
       location: r.location ? formatLocation(r.location, io.cwd) : null,
     });
     lines.push(...appErrorLines(r, st, io.cwd));
-    if (err?.code === 'MODULE_NOT_FOUND' && /Cannot find module '(?![./])/.test(String(err?.message))) {
-      lines.push('Is the app\'s package installed (`npm install`)?');
-    }
+    const pkg = err?.code === 'MODULE_NOT_FOUND' ? /Cannot find module '((?:@[^/']+\/)?[^./'][^/']*)/.exec(String(err?.message))?.[1] : undefined;
+    if (pkg !== undefined) lines.push(`The package ${pkg} is not installed for the app: \`npm install ${pkg}\` (or \`npm install\` if package.json lists it).`);
     if (err?.cause !== undefined) lines.push(`caused by: ${describeAppError(err.cause, LIB_DIR).message}`);
     if (io.env.CDKBSD_DEBUG === '1' && typeof err?.stack === 'string') lines.push('', 'the whole stack (CDKBSD_DEBUG=1):', err.stack);
     const what = r.kind === 'syntax' ? 'The app does not parse' : 'The app threw this error (not a validation finding)';

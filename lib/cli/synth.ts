@@ -112,6 +112,9 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
     stage = 'app';
     const manifest = path.join(staging, 'manifest.json');
     const trap = new AsyncErrorTrap();
+    // Deep enough to reach the user's frame of an error raised far inside the library.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = Math.max(stackLimit, 100);
     try {
       loadEntry(entry.file);
       // The app may synthesize asynchronously: wait until the event loop is idle.
@@ -123,6 +126,7 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
       if (synths === 0) throw noSynth(displayPath(entry.file, io.cwd));
       if (synths > 1) throw severalSynths(displayPath(entry.file, io.cwd), synths);
     } finally {
+      Error.stackTraceLimit = stackLimit;
       trap.dispose();
       counter.close();
     }

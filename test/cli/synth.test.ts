@@ -295,6 +295,19 @@ describe('failures', () => {
     expect(j.errors).toEqual([{ kind: 'app', message: 'TypeError: cluster.addVIP is not a function', location: `test/cli/fixtures/typo.ts:${line}:${col}` }]);
   });
 
+  test('a module that cannot be found is placed at the import; a missing package gets the hint to install it', () => {
+    const rel = synth([fixture('missing-import.ts'), '--out', freshDir()]);
+    expect(rel.code).toBe(1);
+    expect(rel.stderr.split('\n').slice(0, 2)).toEqual(["error: Cannot find module './backendz'", '    at test/cli/fixtures/missing-import.ts:3:26']);
+    expect(rel.stderr).toContain("> 3 | import { backends } from './backendz';\n    |                          ^\n");
+    expect(rel.stderr).not.toContain('npm install');
+    expect(rel.stderr).not.toMatch(/Require stack|node_modules|bin\/launch/);
+    const pkg = synth([fixture('missing-package.ts'), '--out', freshDir()]);
+    expect(pkg.code).toBe(1);
+    expect(pkg.stderr.split('\n').slice(0, 2)).toEqual(["error: Cannot find module 'cdkbsd-test-no-such-package'", '    at test/cli/fixtures/missing-package.ts:3:22']);
+    expect(pkg.stderr).toContain('The package cdkbsd-test-no-such-package is not installed for the app: `npm install cdkbsd-test-no-such-package` (or `npm install` if package.json lists it).');
+  });
+
   test('an error escaping the app asynchronously (an unhandled rejection) is the app\'s error too, exit 1', () => {
     const out = freshDir();
     const r = synth([fixture('async-fault.ts'), '--out', out]);
