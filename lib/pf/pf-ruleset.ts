@@ -118,6 +118,7 @@ export class PfRuleset extends Construct {
    * @param id the rule's construct id
    */
   public addNat(id: string, props: PfNatProps): PfTranslation {
+    checkArgs(this, 'cdkbsd.PfRuleset', 'addNat', arguments);
     return this.addTranslation(id, 'nat', props);
   }
 
@@ -127,6 +128,7 @@ export class PfRuleset extends Construct {
    * @param id the rule's construct id
    */
   public addRdr(id: string, props: PfRdrProps): PfTranslation {
+    checkArgs(this, 'cdkbsd.PfRuleset', 'addRdr', arguments);
     return this.addTranslation(id, 'rdr', props);
   }
 
@@ -135,6 +137,7 @@ export class PfRuleset extends Construct {
    * @param id the rule's construct id
    */
   public addBinat(id: string, props: PfBinatProps): PfTranslation {
+    checkArgs(this, 'cdkbsd.PfRuleset', 'addBinat', arguments);
     return this.addTranslation(id, 'binat', props);
   }
 

@@ -7,7 +7,6 @@ import type { PfTable } from './pf-table';
 import { lookupService } from './services';
 import { PfProtocol } from './types';
 import { AddressKind, PfAddress, PfPort } from './values';
-import { checkProps } from '../core/private/check-props';
 
 /**
  * Outbound NAT (`nat on <if> from <sources> to <destinations> -> <address>`): sources leaving
@@ -230,7 +229,7 @@ export class PfTranslation extends Construct {
 
   private constructor(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps) {
     super(scope, id);
-    checkProps(this, `cdkbsd.Pf${kind === 'binat' ? 'Binat' : kind === 'rdr' ? 'Rdr' : 'Nat'}Props`, props);
+    // (The props' shape is checked by PfRuleset.addNat / addRdr / addBinat.)
     this.kind = kind;
     const p = (props ?? {}) as Partial<PfNatProps & PfRdrProps> & { from?: PfAddress | PfAddress[]; to?: PfAddress | PfAddress[] };
     const asList = (x: PfAddress | PfAddress[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
