@@ -13,6 +13,7 @@ import { AcmeKeyType, dehydratedKey } from './key-type';
 import { AcmeFile, AcmeModel, ChallengeModel, acmePaths } from './model';
 import { Problem, fnv1a, hasControl } from './private/sh';
 import { renderAcmeFiles } from './render';
+import { checkInit } from '../core/private/check-props';
 
 /** Properties of an ACME certificate. */
 export interface AcmeCertificateProps {
@@ -106,6 +107,7 @@ export class AcmeCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: AcmeCertificateProps) {
     super(scope, id);
+    checkInit(this, 'cdkbsd.AcmeCertificate', props);
     this.props = props ?? ({} as AcmeCertificateProps);
     const p = this.props;
     this.domains = Array.isArray(p.domains) ? [...p.domains] : [];

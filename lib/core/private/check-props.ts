@@ -386,7 +386,10 @@ class Checker {
         }
         continue;
       }
-      this.value(p.t, x, p.n, SENSITIVE.test(p.n));
+      // A struct argument's keys are named as a constructor's props are (`weight`, not `props.weight`).
+      const s = typeof p.t === 'string' ? lookup(p.t) : undefined;
+      if (s?.kind === 'struct') this.struct(s, x, '', p.n, SENSITIVE.test(p.n), true);
+      else this.value(p.t, x, p.n, SENSITIVE.test(p.n));
     }
   }
 
