@@ -48,7 +48,7 @@ export type ProgressFn = (done: number, total: number, what: string) => void;
 
 /**
  * Runs the real tools that exist on this machine on every file of the synthesis that has one:
- * `haproxy -c` (staged with self-signed certificates, see lib/testing/tools.ts), `/bin/sh -n`,
+ * `haproxy -c` (staged with self-signed certificates, see lib/haproxy/haproxy-check.ts), `/bin/sh -n`,
  * and `pfctl -nf` on FreeBSD. Nothing is written to the output folder.
  */
 export function runChecks(s: Synthesis, progress?: ProgressFn): CheckResult[] {
@@ -95,7 +95,7 @@ function checkWithStdin(cmd: string, args: string[], content: string, output: st
 
 function checkHaproxy(content: string, output: string): { ok: boolean; output: string; warnings: string[] } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { HaproxyCheck } = require('../testing/tools') as typeof import('../testing/tools');
+  const { HaproxyCheck } = require('../haproxy/haproxy-check') as typeof import('../haproxy/haproxy-check');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbsd-check-'));
   try {
     const r = HaproxyCheck.check(content, { directory: dir });

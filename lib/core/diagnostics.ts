@@ -125,7 +125,18 @@ class IssueValidation implements IValidation {
     const scope = this.scope;
     const add = (severity: Severity) => (message: string, details?: IssueDetails) =>
       issues.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity, source: sourceOf(scope) });
-    this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
+    try {
+      this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
+    } catch (e) {
+      // A check that fails on a value already reported wrong (a string where a Backend belongs)
+      // is a follow-on of that error: drop it. Otherwise it is a fault, named by its construct.
+      if (!Diagnostics.hasErrors(scope) && !(e instanceof ValidationError)) {
+        const err = new Error(`Internal error in a check of construct at path '${scope.node.path}': ${(e as any)?.message ?? e}`);
+        (err as any).cause = e;
+        throw err;
+      }
+      if (e instanceof ValidationError) throw e;
+    }
     this.issues = issues;
     return issues.length === 0 ? NONE : issues.filter((i) => i.severity === Severity.ERROR).map(formatIssue);
   }

@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   deploy: ['core', 'net', 'carp', 'haproxy', 'pf', 'failover', 'acme'],
   diagram: ['core', 'net', 'carp', 'haproxy', 'pf'],
   testing: ['core', 'net', 'carp', 'haproxy', 'pf'],
-  cli: ['core', 'net', 'diagram'],
+  cli: ['core', 'net', 'diagram', 'haproxy'], // haproxy: `--check` runs HaproxyCheck
 };
 
 function sources(dir: string): string[] {
