@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { Secret } from '../core/secret';
-import { IpPrefix } from '../net/address';
+import { AddressFamily, IpPrefix } from '../net/address';
 import { SourceListModel, UserlistModel } from './model-routing';
 import { sha512CryptHash } from './private/password-hash';
 
@@ -53,10 +53,15 @@ export function parseSources(scope: IConstruct, what: string, list: unknown): Ip
   return out;
 }
 
+/** @internal A prefix as text: canonical, a host prefix (/32, /128) as the bare address. */
+export function prefixText(p: IpPrefix): string {
+  return p.prefixLength === (p.family === AddressFamily.IPV4 ? 32 : 128) ? p.networkAddress : p.toString();
+}
+
 /** @internal Allow and deny lists as model text (canonical prefixes), or undefined when both are empty. */
 export function sourceModel(allow: IpPrefix[], deny: IpPrefix[]): SourceListModel | undefined {
   if (allow.length === 0 && deny.length === 0) return undefined;
-  return { allow: allow.map((p) => p.toString()), deny: deny.map((p) => p.toString()) };
+  return { allow: allow.map(prefixText), deny: deny.map(prefixText) };
 }
 
 /** @internal Checks the shape of basic-auth props at construction (the secrets are read at synth). */

@@ -5,7 +5,7 @@ import type { FreeBsdHost } from '../core/host';
 import { CarpVip } from '../carp/carp-vip';
 import { IpAddress, IpPrefix } from '../net/address';
 import { Duration } from '../net/duration';
-import { checkBasicAuthSecrets, parseSources, sourceModel, userlistModel } from './access';
+import { checkBasicAuthSecrets, parseSources, prefixText, sourceModel, userlistModel } from './access';
 import { HaproxyBackend } from './backend';
 import { Certificate } from './certificate';
 import { HaproxyFrontendProps } from './frontend-props';
@@ -235,8 +235,8 @@ export class HaproxyFrontend extends Construct {
 
   /** @internal The sources the firewall lets reach this frontend's ports (empty: any). */
   public _openingSources(): { from: string[]; exceptFrom?: string[] } {
-    if (this.proxyFrom.length > 0) return { from: this.proxyFrom.map((p) => p.toString()) };
-    return { from: this.allow.map((p) => p.toString()), ...(this.deny.length > 0 ? { exceptFrom: this.deny.map((p) => p.toString()) } : {}) };
+    if (this.proxyFrom.length > 0) return { from: this.proxyFrom.map(prefixText) };
+    return { from: this.allow.map(prefixText), ...(this.deny.length > 0 ? { exceptFrom: this.deny.map(prefixText) } : {}) };
   }
 
   private validateTree(r: IReporter): void {
@@ -294,7 +294,7 @@ export class HaproxyFrontend extends Construct {
       binds: this._binds(),
       maxconn: this.props.maxconn,
       defaultBackend: this.defaultBackend?.name,
-      ...(this.proxyFrom.length > 0 ? { proxyFrom: this.proxyFrom.map((p) => p.toString()) } : {}),
+      ...(this.proxyFrom.length > 0 ? { proxyFrom: this.proxyFrom.map(prefixText) } : {}),
       ...(sourceModel(this.allow, this.deny) ? { sources: sourceModel(this.allow, this.deny) } : {}),
       ...(this.props.rateLimit ? { rateLimit: rateLimitModel(this.props.rateLimit, peersName) } : {}),
     };
