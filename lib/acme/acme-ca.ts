@@ -9,7 +9,7 @@ export interface AcmeCaOptions {
    */
   readonly eabKeyId?: Secret;
   /**
-   * External account binding HMAC key (base64url, the CA's `eab_hmac_key`); required with
+   * External account binding HMAC key (base64url, the CA's `eab_hmac_key`). Required with
    * `eabKeyId`.
    * @default - no external account binding
    */
@@ -41,7 +41,7 @@ export class AcmeCa {
   /** Let's Encrypt staging (untrusted certificates, generous rate limits: for trying things out). */
   public static readonly LETS_ENCRYPT_STAGING: AcmeCa = new AcmeCa('Let\'s Encrypt staging', 'https://acme-staging-v02.api.letsencrypt.org/directory', false);
 
-  /** ZeroSSL, with its external account binding; its certificates name an OCSP responder. */
+  /** ZeroSSL, with its external account binding. Its certificates name an OCSP responder. */
   public static zeroSsl(options: ZeroSslOptions): AcmeCa {
     return new AcmeCa('ZeroSSL', 'https://acme.zerossl.com/v2/DV90', true, options?.eabKeyId, options?.eabHmacKey, true);
   }

@@ -21,7 +21,7 @@ export interface AcmeCertificateProps {
   readonly target: ITargetHosts;
   /**
    * The names, the first being the subject: DNS names and wildcards (`*.example.net`, the `*`
-   * alone as the leftmost label; wildcards need a DNS-01 challenge).
+   * alone as the leftmost label, wildcards need a DNS-01 challenge).
    */
   readonly domains: string[];
   /** How the CA checks that the names are ours. */
@@ -87,6 +87,15 @@ const DEFAULT_SOCKET = '/var/run/haproxy.sock';
  * (no shared state: a failover during a renewal changes nothing). The hook writes the combined
  * PEM at `pemPath` and swaps it in the running HAProxy over the runtime API, without a reload.
  * See docs/certificates.md.
+ *
+ * @example
+ * const cert = new AcmeCertificate(app, 'Wildcard', {
+ *   target: cluster,
+ *   domains: ['example.net', '*.example.net'],
+ *   challenge: AcmeChallenge.dnsRfc2136({ server: '192.0.2.53', keyName: 'acme', secret: Secret.fromEnv('TSIG_SECRET') }),
+ *   acceptTermsOfService: true,
+ * });
+ * proxy.addFrontend('fe_web', { vips: [vip], certificates: [cert.certificate] });
  */
 export class AcmeCertificate extends Construct {
   /** The certificate's name (file names). */
@@ -296,7 +305,7 @@ export class AcmeCertificate extends Construct {
     return out;
   }
 
-  /** Tree-wide, at synth: secrets readable and well-formed; no two certificates share a file on a host. */
+  /** Tree-wide, at synth: secrets readable and well-formed. No two certificates share a file on a host. */
   private validateTree(r: IReporter): void {
     if (Diagnostics.hasErrors(this)) return;
     const secrets: Array<{ what: string; secret: Secret; shape: RegExp; allowed: string }> = [];

@@ -57,7 +57,7 @@ export interface DnsHookOptions {
    */
   readonly command: string;
   /**
-   * Environment variables the program needs (API tokens), by name; values are Secrets, written
+   * Environment variables the program needs (API tokens), by name. Values are Secrets, written
    * only to a 0600 file and exported to the program alone.
    * @default - none
    */
@@ -101,7 +101,7 @@ export class AcmeChallenge {
 
   /**
    * HTTP-01: HAProxy answers `/.well-known/acme-challenge/<token>` on port 80 from a map the
-   * hook fills over the runtime API; on a CARP pair, a token the MASTER does not know is asked of
+   * hook fills over the runtime API. On a CARP pair, a token the MASTER does not know is asked of
    * its peer. The names must point at the VIP. No wildcards.
    */
   public static http01(): AcmeChallenge {

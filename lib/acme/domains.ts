@@ -1,6 +1,6 @@
 import { Problem } from './private/sh';
 
-/** Most names one certificate may carry (Let's Encrypt's limit; ZeroSSL's is lower on free plans). */
+/** Most names one certificate may carry (Let's Encrypt's limit, ZeroSSL's is lower on free plans). */
 export const MAX_NAMES = 100;
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -61,7 +61,7 @@ function norm(d: string): string {
 
 /**
  * Which names certificates cover, as TLS clients match them (RFC 6125): `*.example.net` covers
- * `app.example.net`, not `example.net` nor `a.b.example.net`; a frontend's wildcard domain is
+ * `app.example.net`, not `example.net` nor `a.b.example.net`. A frontend's wildcard domain is
  * covered only by the same wildcard.
  */
 export class AcmeDomains {

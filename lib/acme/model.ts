@@ -51,7 +51,7 @@ export interface Rfc2136Model {
 export interface DnsHookModel {
   readonly kind: 'dns-hook';
   readonly command: string;
-  /** Variables for the program, sorted by name; values are secrets. */
+  /** Variables for the program, sorted by name. Values are secrets. */
   readonly env: Array<{ readonly name: string; readonly value: string }>;
   readonly propagationSeconds: number;
 }
@@ -72,7 +72,7 @@ export interface AcmeModel {
   readonly producer: string;
   /** The host's name (log lines). */
   readonly hostname: string;
-  /** The names, in the user's order; the first is the subject. */
+  /** The names, in the user's order. The first is the subject. */
   readonly domains: string[];
   readonly directoryUrl: string;
   readonly caLabel: string;

@@ -2,7 +2,7 @@
  * The dehydrated hook of one certificate: a POSIX sh script (shellcheck-clean) that publishes the
  * challenges, installs the certificate where HAProxy reads it and swaps it in the running HAProxy
  * over the runtime API (`set ssl cert` + `commit ssl cert`: no reload, no dropped connection),
- * falling back to `service haproxy reload`; and staples OCSP responses (`set ssl ocsp-response`,
+ * falling back to `service haproxy reload`. And staples OCSP responses (`set ssl ocsp-response`,
  * which every HAProxy from 2.6 to 3.x has). It never prints a secret: it reads them from 0600
  * files and passes them only to nsupdate or the DNS hook program.
  */

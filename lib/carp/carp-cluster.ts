@@ -32,7 +32,7 @@ export interface CarpClusterProps {
    */
   readonly advbase?: number;
   /**
-   * Whether a recovered preferred member takes its VIPs back (`net.inet.carp.preempt=1`); also
+   * Whether a recovered preferred member takes its VIPs back (`net.inet.carp.preempt=1`). Also
    * makes all vhids of a host fail over together.
    * @default true
    */
@@ -69,7 +69,7 @@ export interface CarpStateHookProps {
    */
   readonly command?: string;
   /**
-   * Fixed arguments passed before the event arguments; plain words only.
+   * Fixed arguments passed before the event arguments. Plain words only.
    * @default - none
    */
   readonly arguments?: string[];
@@ -89,7 +89,7 @@ export interface CarpPfsyncProps {
   readonly interfaceName: string;
   /**
    * Send updates to the other member's address on that interface (`pfsync_syncpeer`) instead of
-   * multicast; only for two members.
+   * multicast. Only for two members.
    * @default false
    */
   readonly unicast?: boolean;
@@ -102,6 +102,14 @@ const BACKUP_SKEW_LIMIT = 240;
  * A CARP cluster: member hosts sharing virtual IP addresses on one interface. It renders the
  * CARP alias lines of every member's rc.conf, `carp_load` in loader.conf and the CARP sysctls.
  * Services (`Haproxy`, `PfRuleset`) put on a cluster go to every member.
+ *
+ * @example
+ * const carp = new CarpCluster(app, 'Carp', {
+ *   members: [lb1, lb2], // lb1 is the preferred master
+ *   interfaceName: 'vtnet0',
+ *   password: Secret.fromEnv('CARP_PASSWORD'),
+ * });
+ * const vip = carp.addVip('Web', { vhid: 1, ipv4: ['192.0.2.50'], ipv6: ['2001:db8::50'] });
  */
 export class CarpCluster extends Construct implements ITargetHosts {
   /** The members, in order of preference. */

@@ -34,6 +34,10 @@ export interface VipAddress {
  * A CARP virtual host: a vhid carrying one or more IPv4 and/or IPv6 addresses that fail over
  * together between the members of its cluster. Create it with `cluster.addVip(id, props)`.
  * Other constructs (HAProxy binds, PF rules) take it by reference.
+ *
+ * @example
+ * const vip = cluster.addVip('Web', { vhid: 1, ipv4: ['192.0.2.50/32'], ipv6: ['2001:db8::50'] });
+ * proxy.addFrontend('fe_web', { vips: [vip] });
  */
 export class CarpVip extends Construct {
   /** The virtual host id. */

@@ -31,7 +31,7 @@ export type CarpState = 'MASTER' | 'BACKUP' | 'INIT';
 export interface CarpHookCommand {
   /** Absolute path of the executable. */
   readonly path: string;
-  /** Fixed arguments before the two event arguments; each a plain word. Default none. */
+  /** Fixed arguments before the two event arguments. Each a plain word. Default none. */
   readonly args?: readonly string[];
 }
 
@@ -59,7 +59,7 @@ export interface CarpDevdProblem {
 
 /** FreeBSD interface names: IFNAMSIZ 16 with the NUL, so at most 15 characters. */
 const IFNAME_RE = /^[A-Za-z][A-Za-z0-9_.]{0,14}$/;
-/** Argument words: nothing sh or devd would interpret (no $ quote space ; & | < > ( ) ` \ * ? [ ] ~ # { } !). */
+/** Argument words: nothing sh or devd would interpret (no $ quote space , & | < > ( ) ` \ * ? [ ] ~ # { } !). */
 const ARG_RE = /^[A-Za-z0-9._+@%,:=\/-]+$/;
 const STATES: readonly CarpState[] = ['MASTER', 'BACKUP', 'INIT'];
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { displayPath, Style } from './format';
 
-/** A place in a source file; `line` and `column` count from 1. */
+/** A place in a source file. `line` and `column` count from 1. */
 export interface SourceLocation {
   readonly file: string;
   readonly line: number;

@@ -45,7 +45,7 @@ export function packageNameFor(folder: string): string {
   return n === '' ? 'cdkbsd-app' : n;
 }
 
-/** Fills `{{key}}` placeholders; an unknown key is a bug in the template. */
+/** Fills `{{key}}` placeholders. An unknown key is a bug in the template. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
   return text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
     if (!(k in values)) throw new Error(`template placeholder {{${k}}} has no value`);

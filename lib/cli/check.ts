@@ -12,7 +12,7 @@ export interface CheckResult {
   readonly output: string;
   /** `ok`, `failed`, or `skipped` (the tool does not exist here). */
   readonly status: 'ok' | 'failed' | 'skipped';
-  /** What the tool said (for a secret file, quoted text is redacted); why it was skipped. */
+  /** What the tool said (for a secret file, quoted text is redacted). Why it was skipped. */
   readonly message: string;
   /** The tool's warnings (haproxy's `[WARNING]` lines). */
   readonly warnings: string[];

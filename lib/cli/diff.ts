@@ -10,7 +10,7 @@ export type ChangeKind = 'added' | 'removed' | 'modified' | 'mode';
 export interface FileChange {
   /** Path under the output folder (`haproxy01.example.net/etc/rc.conf`, `topology.dot`). */
   readonly output: string;
-  /** The host the file belongs to; undefined for app-level files. */
+  /** The host the file belongs to. Undefined for app-level files. */
   readonly hostname?: string;
   readonly kind: ChangeKind;
   /** Whether the file carries a secret (now or before): its content is never shown. */
@@ -117,7 +117,7 @@ function unified(output: string, before: string | undefined, after: string | und
 
 /**
  * What writing `s` would change in `outdir`: every added, removed and modified file (content or
- * mode), sorted by output path; manifest.json is left out (it follows the files).
+ * mode), sorted by output path. Manifest.json is left out (it follows the files).
  * Secret files never get a textual diff.
  */
 export function computeChanges(s: Synthesis, outdir: string): FileChange[] {

@@ -76,7 +76,7 @@ function ensureTsx(entry: string): void {
 /**
  * Loads this package's compiled library before tsx's require hooks are in place, when the entry's
  * `cdkbsd` is this very copy (the usual case: `npx synth` in a project): the hooks add about
- * 40 ms to the ~60 plain `require`s of the library; once cached, the entry's import is free.
+ * 40 ms to the ~60 plain `require`s of the library. Once cached, the entry's import is free.
  */
 function preloadLibrary(entry: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -21,7 +21,7 @@ export class UsageError extends CliError {
   }
 }
 
-/** `--check` found a broken file: the failures are already in the results; nothing was written. */
+/** `--check` found a broken file: the failures are already in the results. Nothing was written. */
 export class CheckFailedError extends Error {
   constructor(public readonly failures: number) {
     super(`${failures} check${failures === 1 ? '' : 's'} failed; nothing was written`);
@@ -29,7 +29,7 @@ export class CheckFailedError extends Error {
   }
 }
 
-/** `--typecheck` found type errors: the compiler's output is printed; the app did not run. */
+/** `--typecheck` found type errors: the compiler's output is printed. The app did not run. */
 export class TypecheckFailedError extends Error {
   constructor(public readonly result: { readonly compiler: string; readonly output: string }) {
     super(`the project has type errors (${result.compiler} --noEmit)`);

@@ -13,7 +13,7 @@ export interface Style {
 
 /**
  * Whether to colour a stream: FORCE_COLOR forces it on (`0` or `false`: off), NO_COLOR (any
- * non-empty value, see no-color.org) turns it off; otherwise only on a terminal that is not
+ * non-empty value, see no-color.org) turns it off. Otherwise only on a terminal that is not
  * `TERM=dumb`.
  */
 export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -97,7 +97,7 @@ export class StagingError extends Error {
 
 /**
  * Reads a synthesis back from the folder `app.synth()` wrote: manifest.json (hosts, files with
- * path, mode, sha256, producer, secret flag, target; the warnings) and every file it lists,
+ * path, mode, sha256, producer, secret flag, target, the warnings) and every file it lists,
  * each checked against its size and sha256.
  */
 export function readStaged(dir: string): Synthesis {

@@ -46,7 +46,7 @@ function defaultIo(): Io {
 
 /**
  * `synth [options] [entry]`: runs the app in this process with CDKBSD_OUTDIR pointing at a fresh
- * staging folder next to the output folder (and CDKBSD_CLI=1); the app's `app.synth()` writes
+ * staging folder next to the output folder (and CDKBSD_CLI=1). The app's `app.synth()` writes
  * there. synth then reads the staged output back, checks and diffs it, and swaps it into the
  * output folder (or deletes it: --dry-run, --diff without --write, a failed --check).
  * The contract is in docs/cli.md. Returns the exit status.

@@ -53,6 +53,12 @@ export const VERSION: string = (() => {
  * `synth()` runs the pipeline (validate, contribute, plan, cross-check, render; see
  * docs/architecture.md) and writes the result atomically into `outdir`, with `manifest.json`.
  * `npx synth` passes the folder by the environment variable CDKBSD_OUTDIR (docs/cli.md).
+ *
+ * @example
+ * const app = new App();
+ * const host = new FreeBsdHost(app, 'Web', { hostname: 'web.example.net' });
+ * host.addInterface('vtnet0', { ipv4: '192.0.2.10/24' });
+ * app.synth(); // dist/web.example.net/etc/rc.conf …
  */
 export class App extends Construct {
   /** Whether `x` is an App (works across copies of this library). */

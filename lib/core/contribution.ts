@@ -17,7 +17,7 @@ import type { IReporter } from './diagnostics';
 export interface KeySetting {
   readonly key: string;
   readonly value: string;
-  /** Whether the value carries a secret (never shown in errors; the file becomes 0600). */
+  /** Whether the value carries a secret (never shown in errors, the file becomes 0600). */
   readonly secret?: boolean;
   /** Whether the user set it explicitly (`host.rcConf.set`), named so in conflict errors. */
   readonly explicit?: boolean;
@@ -49,7 +49,7 @@ export interface PlannedFile {
   readonly owner: IConstruct;
   /** The model the renderer reads (for tests and tools that inspect it). */
   readonly model?: unknown;
-  /** Pure: renders the file from its model and the host's finished plan; never reads the tree. */
+  /** Pure: renders the file from its model and the host's finished plan. Never reads the tree. */
   readonly render: (plan: HostPlan) => string;
 }
 
@@ -74,9 +74,9 @@ export interface FirewallOpening {
    * renders each address on the interface it lives on (own address, CARP VIP, on-link prefix).
    */
   readonly to: string[];
-  /** Allowed source prefixes (canonical); empty: any source. */
+  /** Allowed source prefixes (canonical). Empty: any source. */
   readonly from: string[];
-  /** Sources refused although `from` allows them (a deny list); rendered as a block rule after the pass. */
+  /** Sources refused although `from` allows them (a deny list). Rendered as a block rule after the pass. */
   readonly exceptFrom?: string[];
   /** Only the firewall's management allow-list may use it (stats page, metrics). */
   readonly fromManagement?: boolean;
@@ -164,7 +164,7 @@ export function keys(record: Record<string, string | undefined>, secret = false)
     .map(([key, value]) => ({ key, value, secret }));
 }
 
-/** @internal Ports sorted and unique; anything not a port is left out (reported by its owner). */
+/** @internal Ports sorted and unique. Anything not a port is left out (reported by its owner). */
 export function sortedPorts(ps: readonly number[]): number[] {
   return [...new Set(ps.filter((p) => Number.isInteger(p) && p >= 1 && p <= 65535))].sort((a, b) => a - b);
 }

@@ -182,8 +182,8 @@ export class Diagnostics {
   }
 
   /**
-   * Records the error of a value class (a `ValidationError` without a path) under `scope`;
-   * rethrows anything else.
+   * Records the error of a value class (a `ValidationError` without a path) under `scope`.
+   * Rethrows anything else.
    */
   public static fromValueError(scope: IConstruct, e: unknown, what: string): void {
     if (e instanceof ValidationError || Errors.isValidationError(e)) {
@@ -260,7 +260,7 @@ export class Diagnostics {
   }
 }
 
-/** Checks that `n` is an integer in [min, max]; records an error otherwise. Returns whether it is. */
+/** Checks that `n` is an integer in [min, max]. Records an error otherwise. Returns whether it is. */
 export function checkInt(scope: IConstruct, what: string, n: unknown, min: number, max: number): boolean {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
     Diagnostics.error(scope, `${what} must be an integer from ${min} to ${max}`, { value: String(n), allowed: `integers ${min}–${max}` });

@@ -43,7 +43,7 @@ function oneLine(text: string): string {
 }
 
 /**
- * Formats one issue as a single readable line: `[path] message (got: value; allowed: ...) at file:line:col`.
+ * Formats one issue as a single readable line: `[path] message (got: value, allowed: ...) at file:line:col`.
  */
 export function formatIssue(issue: ValidationIssue): string {
   const where = issue.path === '' ? '' : `[${oneLine(issue.path)}] `;

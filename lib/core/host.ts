@@ -27,7 +27,7 @@ export interface ITargetHosts extends IConstruct {
  * Properties of a FreeBSD host.
  */
 export interface FreeBsdHostProps {
-  /** The fully qualified hostname (rc.conf `hostname`; also the host's folder in the output). */
+  /** The fully qualified hostname (rc.conf `hostname`, also the host's folder in the output). */
   readonly hostname: string;
   /**
    * The FreeBSD release the host runs, e.g. `14.3`.

@@ -121,7 +121,7 @@ function guarded(c: IConstruct, invalid: () => boolean, fn: () => void): void {
   }
 }
 
-/** Sorted by path; stable within one path (the order the checks reported them). */
+/** Sorted by path. Stable within one path (the order the checks reported them). */
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
   return issues
     .map((issue, index) => ({ issue, index }))
@@ -165,7 +165,7 @@ function renderHost(plan: HostPlan): SynthHost {
   };
 }
 
-/** Renders one file; a failure names the construct and the file (one choke point). */
+/** Renders one file. A failure names the construct and the file (one choke point). */
 function renderWithPath(owner: IConstruct, file: string, render: () => string): string {
   try {
     const out = render();

@@ -142,7 +142,7 @@ const FILE_NAMES: Record<KeyValueFormat, string> = {
   [KeyValueFormat.LOADER_CONF]: 'loaderConf',
 };
 
-/** Merges keys: bad keys and values are errors; one key with two values is a conflict naming both owners. */
+/** Merges keys: bad keys and values are errors. One key with two values is a conflict naming both owners. */
 function mergeKeys(format: KeyValueFormat, input: Array<{ owner: IConstruct; k: KeySetting }>, report: IReporter): PlannedKey[] {
   const rule = KEY_RULES[format];
   const byKey = new Map<string, PlannedKey>();

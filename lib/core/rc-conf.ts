@@ -21,7 +21,7 @@ export const KEY_RULES: Record<KeyValueFormat, { re: RegExp; allowed: string }> 
 };
 
 /**
- * Checks a value for a format; returns a problem, or undefined when it can be written safely.
+ * Checks a value for a format. Returns a problem, or undefined when it can be written safely.
  * @internal
  */
 export function valueProblem(format: KeyValueFormat, value: string): { message: string; allowed: string } | undefined {

@@ -5,7 +5,7 @@ import type { PlanSet } from './contribution';
 
 /** @internal One rendered file. */
 export interface SynthFile {
-  /** Host path (absolute) for host files; relative path under the outdir for app-level files. */
+  /** Host path (absolute) for host files. Relative path under the outdir for app-level files. */
   readonly path: string;
   readonly content: string;
   readonly mode: number;

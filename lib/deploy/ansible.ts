@@ -68,11 +68,15 @@ export interface AnsibleDeploymentProps {
 /**
  * Emits an Ansible inventory and playbook (`deploy/inventory.yml`, `deploy/site.yml` in the
  * output) that roll the synthesized files out to every host: one CARP member at a time, the
- * backups first and the preferred master last; a MASTER is demoted first so its VIPs move;
+ * backups first and the preferred master last. A MASTER is demoted first so its VIPs move;
  * each file is validated on the host by the real tool before it replaces the live one; the
  * rollout stops at the first failure.
  *
  * Run it with `ansible-playbook -i dist/deploy/inventory.yml dist/deploy/site.yml`.
+ *
+ * @example
+ * new AnsibleDeployment(app, 'Deploy', { become: BecomeMethod.DOAS });
+ * // then: ansible-playbook -i dist/deploy/inventory.yml dist/deploy/site.yml
  */
 export class AnsibleDeployment extends Construct {
   /** The privilege escalation method. */

@@ -54,7 +54,7 @@ export interface DeployHost {
   readonly packages: readonly string[];
   /**
    * Commands run on the host: `beforeServices` after the files are installed and before the
-   * services start; `afterServices` once they run (a failure is shown, not fatal).
+   * services start. `afterServices` once they run (a failure is shown, not fatal).
    */
   readonly commands?: { readonly beforeServices: readonly string[]; readonly afterServices: readonly string[] };
   /** HAProxy stats socket that must exist after a reload. */
@@ -102,7 +102,7 @@ export interface DeployModel {
   readonly become: DeployBecome;
   /** Whether a changed rc.conf may restart networking (`service netif restart`) over SSH. */
   readonly allowNetworkRestart: boolean;
-  /** SSH user (`ansible_user`); undefined leaves Ansible's default. */
+  /** SSH user (`ansible_user`). Undefined leaves Ansible's default. */
   readonly remoteUser?: string;
   /** Amount added to `net.inet.carp.demotion` to move the VIPs off a master (1–240). */
   readonly demotion: number;

@@ -89,7 +89,7 @@ function checkModel(model: DeployModel): void {
 }
 
 /**
- * Key that turns into an ansible-lint `# noqa` comment on the task's name line; for the few
+ * Key that turns into an ansible-lint `# noqa` comment on the task's name line. For the few
  * tasks where the flagged form is the right one (the reason is in the task name).
  */
 import { NOQA, Task, dirArgs, copyArgs, secretGuard, secretGuardIf, octal, handlersFor, healthChecks } from './private/tasks';
@@ -137,7 +137,7 @@ interface ClusterPosition {
   readonly preferred: boolean;
 }
 
-/** One play that updates one host; `position` is set for cluster members. */
+/** One play that updates one host. `position` is set for cluster members. */
 function hostPlay(model: DeployModel, host: DeployHost, position: ClusterPosition | undefined): Task {
   const member = position ? (host as DeployMember) : undefined;
   const files = host.files.filter((f) => !f.jailHost);

@@ -11,7 +11,7 @@
 
 /** A whole diagram: every cluster and every host that is in no cluster. */
 export interface DiagramModel {
-  /** Title drawn on top of the diagram; none when empty or absent. */
+  /** Title drawn on top of the diagram. None when empty or absent. */
   readonly title?: string;
   /** CARP clusters. */
   readonly clusters: DiagramCluster[];
@@ -21,7 +21,7 @@ export interface DiagramModel {
 
 /** A CARP cluster and the services that run on all its members. */
 export interface DiagramCluster {
-  /** The cluster's name (its construct id or path); unique within the diagram. */
+  /** The cluster's name (its construct id or path). Unique within the diagram. */
   readonly name: string;
   /** The interface that carries the cluster's VIPs, e.g. `vnet0`. */
   readonly interfaceName: string;

@@ -73,7 +73,7 @@ export function autoDirection(model: DiagramModel): 'TB' | 'LR' {
 export interface RenderDotOptions {
   /** A comment line (or lines) put first, as `//` comments. */
   readonly header?: string;
-  /** The graph's `comment` attribute; Graphviz copies it into the SVG as an XML comment. */
+  /** The graph's `comment` attribute. Graphviz copies it into the SVG as an XML comment. */
   readonly comment?: string;
   /** Whether to draw a small legend. */
   readonly legend?: boolean;

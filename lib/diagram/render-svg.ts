@@ -68,7 +68,7 @@ interface PoolWorker {
   readonly port: MessagePort;
 }
 
-/** Worker threads, each with its own viz instance; they share one completion counter. */
+/** Worker threads, each with its own viz instance. They share one completion counter. */
 interface Pool {
   readonly workers: PoolWorker[];
   readonly done: Int32Array;
@@ -105,7 +105,7 @@ function stopPool() {
 
 /**
  * Renders in worker threads (contiguous chunks, one per worker, as many workers as the batch
- * is worth); blocks until all answered; throws (and drops the pool) when one does not.
+ * is worth). Blocks until all answered; throws (and drops the pool) when one does not.
  */
 function renderInWorkers(dots: string[]): RenderResult[] {
   const wanted = Math.max(1, Math.min(MAX_WORKERS, Math.floor(dots.length / SOURCES_PER_WORKER)));
@@ -158,7 +158,7 @@ process.stdin.on('end', async () => {
 `;
 
 /**
- * Renders DOT sources in a fresh Node child process (`execFileSync`); the slower, independent
+ * Renders DOT sources in a fresh Node child process (`execFileSync`). The slower, independent
  * path, used when the worker thread is unavailable.
  */
 export function renderSvgInChildProcess(dots: string[]): RenderResult[] {
@@ -257,7 +257,7 @@ export function renderSvg(dot: string, mode: SvgRenderMode = 'auto'): string {
   return renderSvgs([dot], mode)[0];
 }
 
-/** Stops the render worker, if one runs (tests; the worker never keeps a process alive). */
+/** Stops the render worker, if one runs (tests, the worker never keeps a process alive). */
 export function stopSvgRenderer(): void {
   stopPool();
 }

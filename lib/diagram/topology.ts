@@ -130,7 +130,7 @@ function proxyModel(proxies: Haproxy[]): { frontends: DiagramFrontend[]; backend
 
 /** A pass-in rule reduced to what the diagram shows. */
 interface PassIn {
-  /** Destinations as written; empty: any. */
+  /** Destinations as written. Empty: any. */
   readonly to: string[];
   readonly ports: DiagramOpenPort[];
 }
@@ -198,7 +198,7 @@ function otherOpenPorts(pf: PassIn[], shown: IpAddress[]): DiagramOpenPort[] {
   return out;
 }
 
-/** A file name for a diagram group: letters, digits, `.`, `_`, `-`; unique among `used`. */
+/** A file name for a diagram group: letters, digits, `.`, `_`, `-`. Unique among `used`. */
 export function diagramFileName(name: string, used: Set<string>): string {
   const base = name.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'diagram';
   let n = base;

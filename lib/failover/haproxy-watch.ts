@@ -45,7 +45,7 @@ export interface HaproxyWatchProps {
 /**
  * Service-aware failover: a watcher on every member of a CARP cluster checks its HAProxy (the
  * process and the admin stats socket) and raises `net.inet.carp.demotion` while HAProxy is down,
- * so the VIPs move to a member whose proxy works; it lowers the demotion again when HAProxy
+ * so the VIPs move to a member whose proxy works. It lowers the demotion again when HAProxy
  * recovers. Runs under daemon(8) as the rc.d service `cdkbsd_carpwatch`. Requires preempt.
  *
  * It joins two domains on purpose (CARP knows no service, HAProxy no CARP), so it lives in

@@ -90,7 +90,7 @@ export interface WatcherRcScriptOptions {
   readonly scriptPath?: string;
   /** Seconds daemon(8) waits before restarting a watcher that died (daemon -R). Default 5. */
   readonly restartDelay?: number;
-  /** daemon(8)'s own pidfile (-P; the one rc.subr checks and signals). Default /var/run/cdkbsd_carpwatch.pid. */
+  /** daemon(8)'s own pidfile (-P, the one rc.subr checks and signals). Default /var/run/cdkbsd_carpwatch.pid. */
   readonly supervisorPidfile?: string;
   /** The watcher's pidfile (-p). Default /var/run/cdkbsd_carpwatch.child.pid. */
   readonly childPidfile?: string;

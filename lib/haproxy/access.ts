@@ -38,7 +38,7 @@ export interface HaproxyBasicAuthProps {
 const USER = /^[A-Za-z0-9._-]{1,64}$/;
 const REALM = /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/;
 
-/** @internal Parses a list of source prefixes; every bad one is reported on `scope`. */
+/** @internal Parses a list of source prefixes. Every bad one is reported on `scope`. */
 export function parseSources(scope: IConstruct, what: string, list: unknown): IpPrefix[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {

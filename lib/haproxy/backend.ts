@@ -11,7 +11,7 @@ import { checkArgs, checkInit } from '../core/private/check-props';
 export enum BalanceAlgorithm {
   /** Each server in turn, by weight (`roundrobin`). */
   ROUND_ROBIN = 'roundrobin',
-  /** The server with the fewest connections (`leastconn`); for long sessions. */
+  /** The server with the fewest connections (`leastconn`). For long sessions. */
   LEAST_CONNECTIONS = 'leastconn',
   /** A hash of the client address (`source`): the same client reaches the same server. */
   SOURCE = 'source',
@@ -69,7 +69,7 @@ export interface HaproxyBackendProps {
    */
   readonly balance?: BalanceAlgorithm;
   /**
-   * How servers are checked; a failing server is taken out until it recovers.
+   * How servers are checked. A failing server is taken out until it recovers.
    * @default - no check: servers are always considered up
    */
   readonly healthCheck?: HealthCheck;
@@ -121,7 +121,7 @@ export interface HaproxyServerProps {
    */
   readonly backup?: boolean;
   /**
-   * At most this many concurrent connections to the server; more wait in the queue.
+   * At most this many concurrent connections to the server. More wait in the queue.
    * @default - no limit
    */
   readonly maxconn?: number;
@@ -150,6 +150,11 @@ interface ServerEntry {
  * A backend: a group of servers that serve the same application, with a balance algorithm, an
  * optional health check and optional cookie stickiness. Create it with `haproxy.addBackend()`
  * and route to it from a frontend; an unused backend is a validation error.
+ *
+ * @example
+ * const apps = proxy.addBackend('be_app', { healthCheck: HealthCheck.http('/healthz') });
+ * apps.addServer('app1', { address: '10.0.0.11', port: 8080 });
+ * apps.addServer('app2', { address: '10.0.0.12', port: 8080, backup: true });
  */
 export class HaproxyBackend extends Construct {
   /** The name in haproxy.conf. */

@@ -2,7 +2,7 @@
 export enum CertificateKind {
   /** One PEM file with the certificate, its key and the intermediates (`crt <file>`). */
   FILE = 'file',
-  /** A directory of such PEM files; HAProxy picks one by SNI (`crt <dir>/`). */
+  /** A directory of such PEM files. HAProxy picks one by SNI (`crt <dir>/`). */
   DIRECTORY = 'directory',
   /** A crt-list file: one certificate per line with its SNI filters (`crt-list <file>`). */
   CRT_LIST = 'crt-list',

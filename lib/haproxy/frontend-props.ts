@@ -23,7 +23,7 @@ export interface HstsOptions {
    */
   readonly includeSubdomains?: boolean;
   /**
-   * Ask for inclusion in browsers' preload lists (`preload`; needs includeSubdomains and a
+   * Ask for inclusion in browsers' preload lists (`preload`, needs includeSubdomains and a
    * max-age of at least a year).
    * @default false
    */
@@ -66,13 +66,13 @@ export interface HaproxyFrontendProps {
    */
   readonly transparent?: boolean;
   /**
-   * Certificates: with any, the frontend terminates TLS (HTTP: on `httpsPort`; TCP: on `port`,
+   * Certificates: with any, the frontend terminates TLS (HTTP: on `httpsPort`, TCP: on `port`,
    * and the servers get plain TCP, e.g. IMAPS in front of IMAP).
    * @default - no TLS
    */
   readonly certificates?: Certificate[];
   /**
-   * The port of a TCP frontend (required for TCP; HTTP frontends use httpPort and httpsPort).
+   * The port of a TCP frontend (required for TCP, HTTP frontends use httpPort and httpsPort).
    * @default - none
    */
   readonly port?: number;
@@ -147,7 +147,7 @@ export interface HaproxyFrontendProps {
   /**
    * Only these sources (prefixes such as `10.0.0.0/8`, or single addresses) may connect: the
    * firewall opens the frontend's ports to them only, and HAProxy refuses others too (HTTP:
-   * 403; TCP: the connection is closed).
+   * 403, TCP: the connection is closed).
    * @default - any source
    */
   readonly allowFrom?: string[];
@@ -171,7 +171,7 @@ export interface HaproxyFrontendProps {
   readonly rateLimit?: HaproxyRateLimitProps;
   /**
    * TCP frontends with SNI routes and no certificates: how long to wait for the client's TLS
-   * ClientHello before routing (`tcp-request inspect-delay`); a client that sends none by then
+   * ClientHello before routing (`tcp-request inspect-delay`). A client that sends none by then
    * goes to the default backend.
    * @default Duration.seconds(5)
    */

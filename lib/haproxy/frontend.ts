@@ -28,6 +28,11 @@ interface BindAddress {
  * (`addRoute`); a TCP frontend (`mode: ProxyMode.TCP`) listens on `port` and sends
  * connections to its default backend, or routes TLS by server name (`addSniRoute`). Create it
  * with `haproxy.addFrontend()`.
+ *
+ * @example
+ * const web = proxy.addFrontend('fe_web', { vips: [vip], certificates: [Certificate.fromFile('/usr/local/etc/haproxy/certs/site.pem')] });
+ * web.addRoute({ domains: ['app.example.net'], backend: apps });
+ * web.addRoute({ domains: ['wiki.example.net'], backend: wiki });
  */
 export class HaproxyFrontend extends Construct {
   /** The name in haproxy.conf. */

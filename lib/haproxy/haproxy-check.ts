@@ -101,7 +101,7 @@ export interface StagedHaproxyConfig {
  * nothing when the config is valid.
  */
 export interface HaproxyCheckResult {
-  /** Whether `haproxy -c` exited with status 0 (the config loads; it may still have warnings). */
+  /** Whether `haproxy -c` exited with status 0 (the config loads, it may still have warnings). */
   readonly ok: boolean;
   /** Whether it exited with status 0 and printed no `[ALERT]` and no `[WARNING]`. */
   readonly clean: boolean;
@@ -138,7 +138,7 @@ export class HaproxyCheck {
   /**
    * Copies `config` into a staging directory and adapts it to this machine, listing every
    * change: certificate, crt-list, CA and DH parameter paths are moved into the directory
-   * (and the files created with openssl, self-signed); `user www`/`group www` become
+   * (and the files created with openssl, self-signed). `user www`/`group www` become
    * `uid 80`/`gid 80`; with `forRun`, also chroot, sockets and `daemon` (see
    * `HaproxyStageOptions.forRun`).
    */

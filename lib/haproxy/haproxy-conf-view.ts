@@ -151,7 +151,7 @@ export class HaproxyConfView {
   }
 }
 
-/** Splits one line into words with HAProxy's quoting rules; drops a trailing comment. */
+/** Splits one line into words with HAProxy's quoting rules. Drops a trailing comment. */
 function tokenizeHaproxyLine(source: string, lineNo: number): string[] {
   const words: string[] = [];
   let cur = '';

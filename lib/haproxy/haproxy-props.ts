@@ -127,7 +127,7 @@ export interface HaproxyProps {
    */
   readonly group?: string;
   /**
-   * The chroot directory; empty string for none. With a chroot, logging goes to
+   * The chroot directory. Empty string for none. With a chroot, logging goes to
    * `/var/run/log` inside it, and rc.conf gets `altlog_proglist="haproxy"` and
    * `haproxy_chrootdir`, so that FreeBSD's syslogd opens that socket (the directory
    * `<chroot>/var/run` must exist).

@@ -30,6 +30,13 @@ const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', '
  *
  * Add frontends (`addFrontend`) that bind to the cluster's VIPs and route by Host to backends
  * (`addBackend`). Every member gets the same config, so a failover only moves the VIP.
+ *
+ * @example
+ * const proxy = new Haproxy(app, 'Proxy', { target: cluster });
+ * const apps = proxy.addBackend('be_app', { healthCheck: HealthCheck.http('/healthz') });
+ * apps.addServer('app1', { address: '10.0.0.11', port: 8080 });
+ * const web = proxy.addFrontend('fe_web', { vips: [vip], certificates: [Certificate.fromDirectory('/usr/local/etc/haproxy/certs/')] });
+ * web.addRoute({ domains: ['app.example.net'], backend: apps });
  */
 export class Haproxy extends Construct {
   /** The hosts that run this HAProxy. */
@@ -129,7 +136,7 @@ export class Haproxy extends Construct {
     return f;
   }
 
-  /** Adds a backend; add its servers with `backend.addServer()`. */
+  /** Adds a backend. Add its servers with `backend.addServer()`. */
   public addBackend(id: string, props: HaproxyBackendProps = {}): HaproxyBackend {
     const b = new HaproxyBackend(this, id, props);
     this.backendList.push(b);
@@ -196,7 +203,7 @@ export class Haproxy extends Construct {
 
   /**
    * The TCP port of the stats page when it listens on the hosts' management addresses (the
-   * firewall opens it to its management allow-list); undefined without a page or on loopback.
+   * firewall opens it to its management allow-list). Undefined without a page or on loopback.
    */
   public get managementStatsPort(): number | undefined {
     const s = this.statsProps;

@@ -9,7 +9,7 @@
 export interface PathMatchModel {
   /**
    * `prefix`: the path or a path below it, segment by segment (`/api` matches `/api` and
-   * `/api/x`, not `/apiary`); `exact`; `regex` (PCRE, `path -m reg`).
+   * `/api/x`, not `/apiary`). `exact`; `regex` (PCRE, `path -m reg`).
    */
   readonly kind: 'prefix' | 'exact' | 'regex';
   readonly value: string;
@@ -17,7 +17,7 @@ export interface PathMatchModel {
 
 /** A redirect answered by a route (`http-request redirect …`). */
 export interface RedirectModel {
-  /** `prefix`: the URL prefix, the request's path and query appended; `location`: the whole target. */
+  /** `prefix`: the URL prefix, the request's path and query appended. `location`: the whole target. */
   readonly kind: 'prefix' | 'location';
   /** Literal text (the renderer escapes `%` for HAProxy's log-format). */
   readonly value: string;
@@ -84,14 +84,14 @@ export interface RouteModelParts {
 /** A TLS route of a TCP frontend by server name (SNI). */
 export interface SniRouteModel {
   readonly key: string;
-  /** Lower-case names; `*.example.net` matches any name ending in `.example.net`. */
+  /** Lower-case names. `*.example.net` matches any name ending in `.example.net`. */
   readonly domains: string[];
   readonly backend: string;
 }
 
 /** What a frontend does before routing: TCP mode, PROXY protocol, access, rate limits. */
 export interface FrontendModelParts {
-  /** `tcp`: a TCP frontend (`mode tcp`, `option tcplog`); omitted: HTTP. */
+  /** `tcp`: a TCP frontend (`mode tcp`, `option tcplog`). Omitted: HTTP. */
   readonly mode?: 'tcp';
   /** The balancers allowed to send the PROXY protocol (binds get `accept-proxy`). */
   readonly proxyFrom?: string[];

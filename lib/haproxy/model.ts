@@ -34,7 +34,7 @@ export interface TlsModel {
   /** Profile name, only for the comment line. */
   readonly name: string;
   readonly bindCurves?: string;
-  /** TLS ≤1.2 cipher list; omitted for TLS 1.3-only profiles. */
+  /** TLS ≤1.2 cipher list. Omitted for TLS 1.3-only profiles. */
   readonly bindCiphers?: string;
   readonly bindCiphersuites: string;
   readonly bindOptions: string[];
@@ -60,7 +60,7 @@ export interface GlobalModel {
   readonly statsTimeoutMs?: number;
   /** `hard-stop-after`, in ms: how long an old process may finish its connections after a reload. */
   readonly hardStopAfterMs?: number;
-  /** `localpeer <name>` (per host; with `peers`). */
+  /** `localpeer <name>` (per host, with `peers`). */
   readonly localPeer?: string;
   readonly tls: TlsModel;
 }
@@ -114,7 +114,7 @@ export interface BindModel {
 
 /** A route: Host (and path, see RouteModelParts) to one backend, or a redirect. */
 export interface RouteModel extends RouteModelParts {
-  /** Lower-case domains; `*.example.net` is a wildcard (any name ending in `.example.net`). Empty: any host. */
+  /** Lower-case domains. `*.example.net` is a wildcard (any name ending in `.example.net`). Empty: any host. */
   readonly domains: string[];
   /** Omitted for a redirect route. */
   readonly backend?: string;
@@ -132,7 +132,7 @@ export interface FrontendModel extends FrontendModelParts {
   readonly name: string;
   readonly binds: BindModel[];
   readonly maxconn?: number;
-  /** Redirect plain HTTP to HTTPS with this code (301, 302, 303, 307, 308); omitted: no redirect. */
+  /** Redirect plain HTTP to HTTPS with this code (301, 302, 303, 307, 308). Omitted: no redirect. */
   readonly httpsRedirectCode?: number;
   readonly hsts?: HstsModel;
   /** Drop the client's X-Forwarded-For and set X-Forwarded-Proto. */
@@ -168,11 +168,11 @@ export interface HealthCheckModel {
   /** HTTP only. */
   readonly method?: string;
   readonly path?: string;
-  /** HTTP: the Host header; without one the check is sent as HTTP/1.0. */
+  /** HTTP: the Host header. Without one the check is sent as HTTP/1.0. */
   readonly host?: string;
   /** HTTP: what the answer must show (`http-check expect <kind> <value>`), e.g. status `200-399`. */
   readonly expect?: { readonly kind: 'status' | 'string' | 'rstring'; readonly value: string };
-  /** SMTP: `EHLO <domain>`; omitted: HAProxy's `HELO localhost`. */
+  /** SMTP: `EHLO <domain>`. Omitted: HAProxy's `HELO localhost`. */
   readonly smtpDomain?: string;
   /** PostgreSQL / MySQL: the user of the check. */
   readonly user?: string;
@@ -219,7 +219,7 @@ export interface CookieModel {
 /** A `backend` section. */
 export interface BackendModel {
   readonly name: string;
-  /** `tcp` when TCP frontends use it; omitted: HTTP (the defaults' mode). */
+  /** `tcp` when TCP frontends use it. Omitted: HTTP (the defaults' mode). */
   readonly mode?: 'tcp';
   /** `roundrobin`, `leastconn`, `source`, `first`, … */
   readonly balance: string;

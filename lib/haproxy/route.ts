@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
+import { optionProblems } from '../core/private/check-props';
 import { IpPrefix } from '../net/address';
 import { HaproxyBasicAuthProps, checkBasicAuth, parseSources } from './access';
 import { HaproxyBackend } from './backend';
@@ -17,13 +18,13 @@ export enum PathMatchKind {
 }
 
 /**
- * Which request paths a route takes (the path only: the query string is not part of it; matched
+ * Which request paths a route takes (the path only: the query string is not part of it, matched
  * case-sensitively, as servers do).
  */
 export class PathMatch {
   /**
    * The path and every path below it, segment by segment, as in Kubernetes' `Prefix`:
-   * `prefix('/api')` takes `/api`, `/api/` and `/api/v1`, not `/apiary`; `prefix('/api/')`
+   * `prefix('/api')` takes `/api`, `/api/` and `/api/v1`, not `/apiary`. `prefix('/api/')`
    * takes `/api/…` only; `prefix('/')` takes every path.
    */
   public static prefix(path: string): PathMatch {
@@ -100,7 +101,7 @@ export class PathMatch {
 /** Options of a redirect. */
 export interface HttpRedirectOptions {
   /**
-   * The status: 301 or 308 (permanent; 308 keeps the method and body), 302, 303 or 307.
+   * The status: 301 or 308 (permanent, 308 keeps the method and body), 302, 303 or 307.
    * @default 301
    */
   readonly code?: number;
@@ -127,7 +128,7 @@ export class HttpRedirect {
 
   /**
    * To exactly `location` (`redirect location`): an absolute path such as `/new-page` (same
-   * host) or a whole URL; the request's path and query are dropped.
+   * host) or a whole URL. The request's path and query are dropped.
    */
   public static toLocation(location: string, options: HttpRedirectOptions = {}): HttpRedirect {
     return new HttpRedirect('location', location, options);
@@ -137,7 +138,7 @@ export class HttpRedirect {
 
   /** @internal */
   public _problems(): Array<{ message: string; value: string; allowed: string }> {
-    const out: Array<{ message: string; value: string; allowed: string }> = [];
+    const out: Array<{ message: string; value: string; allowed: string }> = optionProblems('cdkbsd.HttpRedirectOptions', this.options, [null]);
     const t = this.target;
     const url = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*)?$/;
     if (this.kind === 'host' && (typeof t !== 'string' || !DOMAIN.test(t.toLowerCase()) || t.startsWith('*'))) {
@@ -207,8 +208,8 @@ export interface HaproxyRouteProps {
    */
   readonly responseHeaders?: { [name: string]: string };
   /**
-   * Only these sources (prefixes such as `10.0.0.0/8` or single addresses) may use the route;
-   * others get 403. The firewall still lets everyone reach the frontend (other routes need it):
+   * Only these sources (prefixes such as `10.0.0.0/8` or single addresses) may use the route.
+   * Others get 403. The firewall still lets everyone reach the frontend (other routes need it):
    * to narrow the firewall too, restrict the whole frontend (`allowFrom` of the frontend).
    * @default - any source
    */
@@ -246,7 +247,7 @@ export interface RouteEntry {
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 
-/** @internal Checks lower-cased domains of a route (or an SNI route); returns the valid ones. */
+/** @internal Checks lower-cased domains of a route (or an SNI route). Returns the valid ones. */
 export function checkDomains(scope: IConstruct, what: string, list: unknown): string[] {
   if (list === undefined) return [];
   if (!Array.isArray(list)) {

@@ -9,13 +9,13 @@ import { checkDomains, domainCovers } from './route';
 /** What a frontend speaks (HAProxy's `mode`). */
 export enum ProxyMode {
   /**
-   * HTTP (`mode http`): routes by Host and path, redirects, headers, basic auth; TLS
+   * HTTP (`mode http`): routes by Host and path, redirects, headers, basic auth. TLS
    * termination with certificates.
    */
   HTTP = 'http',
   /**
    * Plain TCP (`mode tcp`): IMAP, SMTP, databases, or TLS passed through to the servers and
-   * routed by server name (`addSniRoute`); with certificates, HAProxy terminates TLS and the
+   * routed by server name (`addSniRoute`). With certificates, HAProxy terminates TLS and the
    * servers get plain TCP (IMAPS → IMAP).
    */
   TCP = 'tcp',
@@ -33,7 +33,7 @@ export interface HaproxySniRouteProps {
    * (`*.example.net`: any name ending in `.example.net`).
    */
   readonly domains: string[];
-  /** The backend (of the same Haproxy; TCP, as every backend a TCP frontend uses). */
+  /** The backend (of the same Haproxy, TCP, as every backend a TCP frontend uses). */
   readonly backend: HaproxyBackend;
 }
 

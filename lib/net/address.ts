@@ -164,7 +164,7 @@ export class InterfaceAddress {
  */
 export class IpPrefix {
   /**
-   * Parses `network/length`; a bare address is taken as a host prefix (/32 or /128).
+   * Parses `network/length`. A bare address is taken as a host prefix (/32 or /128).
    * @throws ValidationError when the text does not parse or has host bits set
    */
   public static parse(text: string): IpPrefix {

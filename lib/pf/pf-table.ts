@@ -31,8 +31,8 @@ export interface PfTableProps {
    */
   readonly counters?: boolean;
   /**
-   * An absolute path on the host with more addresses, one a line (`file "/etc/pf.blocklist"`);
-   * pfctl reads it at load time, so it must exist on the host then.
+   * An absolute path on the host with more addresses, one a line (`file "/etc/pf.blocklist"`).
+   * Pfctl reads it at load time, so it must exist on the host then.
    * @default - no file
    */
   readonly file?: string;

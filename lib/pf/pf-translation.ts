@@ -219,7 +219,7 @@ export class PfTranslation extends Construct {
   /** `nat`, `rdr` or `binat`. */
   public readonly kind: string;
   private readonly n: Normalized;
-  /** @internal The family the rule translates (given or derived); undefined when it cannot be. */
+  /** @internal The family the rule translates (given or derived). Undefined when it cannot be. */
   public readonly _family?: AddressFamily;
 
   /** @internal Use `PfRuleset.addNat` / `addRdr` / `addBinat`. */
@@ -309,7 +309,7 @@ export class PfTranslation extends Construct {
     };
   }
 
-  /** Checks everything pfctl would refuse; returns the rule's family. */
+  /** Checks everything pfctl would refuse. Returns the rule's family. */
   private check(): AddressFamily | undefined {
     const n = this.n;
     const kind = this.kind as TranslationKind;
@@ -375,7 +375,7 @@ export class PfTranslation extends Construct {
     }
   }
 
-  /** The rule's family: given, or the one family of its addresses; reported when none or two. */
+  /** The rule's family: given, or the one family of its addresses. Reported when none or two. */
   private family(target: PfAddress | undefined): AddressFamily | undefined {
     const n = this.n;
     const kind = this.kind;

@@ -19,7 +19,7 @@ const B = { tcp: true, udp: true };
 const T = { tcp: true, udp: false };
 const U = { tcp: false, udp: true };
 
-/** name → entry; aliases map to the same port (`www` is an alias of `http`). */
+/** name → entry. Aliases map to the same port (`www` is an alias of `http`). */
 const TABLE: Array<[string, number, { tcp: boolean; udp: boolean }, string[]?]> = [
   ['ftp-data', 20, B],
   ['ftp', 21, B],

@@ -161,7 +161,7 @@ export enum Icmp6Type {
   ROUTERADV = 'routeradv',
   /** Neighbour solicitation (address resolution, duplicate address detection). */
   NEIGHBRSOL = 'neighbrsol',
-  /** Neighbour advertisement (address resolution; CARP takeover announces with it). */
+  /** Neighbour advertisement (address resolution, CARP takeover announces with it). */
   NEIGHBRADV = 'neighbradv',
   /** Redirect. */
   REDIR = 'redir',

@@ -81,7 +81,7 @@ export function tokenize(s: string): string[] {
   return out;
 }
 
-/** Reads one item or a `{ }` list (flattened, commas optional) starting at `i`; returns [items, next]. */
+/** Reads one item or a `{ }` list (flattened, commas optional) starting at `i`. Returns [items, next]. */
 function readList(t: string[], i: number): [string[], number] {
   if (t[i] !== '{') {
     if (t[i] === '!') return [[`!${t[i + 1] ?? ''}`], i + 2];
@@ -137,7 +137,7 @@ const WITH_VALUE = ['tag', 'tagged', 'queue', 'rtable', 'probability', 'user', '
 const ANCHOR_WORDS = ['in', 'out', 'quick', 'on', 'inet', 'inet6', 'proto', 'from', 'to', 'all', '{'];
 const POOL_WORDS = ['bitmask', 'random', 'source-hash', 'round-robin', 'sticky-address', 'static-port'];
 
-/** Reads over one option value at j: a word, `op word`, a `{ }` list or a `( )` group; returns the next index. */
+/** Reads over one option value at j: a word, `op word`, a `{ }` list or a `( )` group. Returns the next index. */
 function skipValue(t: string[], j: number): number {
   if (t[j] === '{') return readList(t, j)[1];
   if (t[j] === '(') {
@@ -156,7 +156,7 @@ function portText(word: string): string {
   return svc ? String(svc.port) : word;
 }
 
-/** Reads `port …` at i (t[i] === 'port'); returns [ports, next]. */
+/** Reads `port …` at i (t[i] === 'port'). Returns [ports, next]. */
 function readPorts(t: string[], i: number): [string[], number] {
   let j = i + 1;
   if (PORT_OPS.includes(t[j]) && t[j + 1] !== undefined) {

@@ -219,3 +219,27 @@ describe('route validation (construct path, value, what is allowed)', () => {
     expect(fe().find('use_backend').map((d) => d.args.join(' ')).slice(2)).toEqual(['be_x if host_be_x path_be_x', 'be_x if host_be_x_2']);
   });
 });
+
+describe('values that HAProxy would read as syntax stay literal', () => {
+  const hostile = `a'b "c" #d \\e $HOME {f} %[src] ;|&`;
+  const tricky = () => web((fe, be) => {
+    fe.addRoute({ domains: ['q.example.net'], paths: [PathMatch.regex("^/a b/'c'#\\d+$")], backend: be('be_q'), requestHeaders: { 'X-Hostile': hostile } });
+    fe.addRoute({ domains: ['r.example.net'], redirect: HttpRedirect.toLocation("/x?a='1'&b=$HOME") });
+  });
+
+  test('header values, path patterns and redirect targets read back as given (only % doubled for log-format)', () => {
+    const fe = tricky().fe();
+    expect(fe.findFirst('acl path_be_q')!.args).toEqual(['path_be_q', 'path', '-m', 'reg', "^/a b/'c'#\\d+$"]);
+    expect(fe.find('http-request set-header').find((d) => d.args[1] === 'X-Hostile')!.args[2]).toBe(hostile.replace(/%/g, '%%'));
+    expect(fe.findFirst('http-request redirect location')!.args[2]).toBe("/x?a='1'&b=$HOME");
+  });
+
+  test.skipIf(skipHaproxy)('and pass haproxy -c', () => {
+    assertValidEverywhere(tricky().text());
+  });
+
+  test('unknown redirect options are errors at the frontend', () => {
+    const { app } = web((fe) => fe.addRoute({ domains: ['r.example.net'], redirect: HttpRedirect.toHost('x.example.net', { cod: 302 } as never) }));
+    expect(errors(app)[0]).toMatch(/Unknown (property|option) "cod"/);
+  });
+});

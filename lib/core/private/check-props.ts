@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { Diagnostics } from '../diagnostics';
+import { article, short, SENSITIVE, isPlainObject, kindOf, shown, closest, join, typeName, isInstance } from './check-props-text';
+import { TypeRef, Param, RawType, Struct, EnumType, ClassType, Compiled } from './prop-schema-types';
 
 /*
  * Props checked at run time against their declared shape. Apps run through tsx without
@@ -14,6 +16,8 @@ import { Diagnostics } from '../diagnostics';
  * does not know, an object that might be an instance of the expected class, the keys of a
  * class instance passed as props), and the construct's own checks still run.
  */
+
+export { closest } from './check-props-text';
 
 /** A problem of a value's shape: what is wrong, the offending value (never a secret) and what is allowed. */
 export interface PropProblem {
@@ -28,65 +32,6 @@ export interface PropProblem {
    */
   readonly unknownKey?: boolean;
 }
-
-type TypeRef = string | { readonly array: TypeRef } | { readonly map: TypeRef } | { readonly union: TypeRef[] };
-
-interface Param {
-  readonly n: string;
-  readonly t: TypeRef;
-  readonly o?: 1;
-  readonly v?: 1;
-}
-
-interface RawType {
-  readonly k: 'struct' | 'enum' | 'class' | 'interface';
-  readonly name: string;
-  readonly file?: string;
-  readonly props?: { readonly n: string; readonly t: TypeRef; readonly o?: 1 }[];
-  readonly members?: Record<string, string | number> | string[];
-  readonly implementedBy?: string[];
-  readonly factories?: string[];
-  readonly base?: string;
-  readonly init?: Param[];
-  readonly methods?: Record<string, { readonly s?: 1; readonly p: Param[] }>;
-}
-
-interface Struct {
-  readonly kind: 'struct';
-  readonly name: string;
-  readonly file?: string;
-  readonly props: Map<string, { readonly t: TypeRef; readonly optional: boolean }>;
-  readonly keys: string[];
-  readonly required: string[];
-}
-
-interface EnumType {
-  readonly kind: 'enum';
-  readonly name: string;
-  readonly values: Set<unknown>;
-  /** member name → value */
-  readonly members: Map<string, unknown>;
-  readonly allowed: string;
-}
-
-interface ClassType {
-  readonly kind: 'class';
-  readonly name: string;
-  readonly members: string[];
-  readonly allowed: string;
-  readonly init?: Param[];
-  readonly methods: Record<string, { readonly s?: 1; readonly p: Param[] }>;
-}
-
-interface InterfaceType {
-  readonly kind: 'interface';
-  readonly name: string;
-  readonly members: string[];
-  readonly implementers: string[];
-  readonly allowed: string;
-}
-
-type Compiled = Struct | EnumType | ClassType | InterfaceType;
 
 const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
 
@@ -116,8 +61,6 @@ function lookup(fqn: string): Compiled | undefined {
   return c;
 }
 
-const short = (fqn: string) => fqn.slice(fqn.lastIndexOf('.') + 1);
-const article = (name: string) => (/^[AEIOU]/i.test(name) && !/^(Uni|Use)/.test(name) ? `an ${name}` : `a ${name}`);
 
 function compile(r: RawType): Compiled {
   switch (r.k) {
@@ -158,118 +101,6 @@ function compile(r: RawType): Compiled {
 // Describing values: the type, and the value itself only when it can never be a secret.
 
 /** Names that may hold a secret: a string under them is never shown. */
-const SENSITIVE = /pass|secret|token|cred|priv|key/i;
-
-function constructorNames(v: object): string[] {
-  const out: string[] = [];
-  for (let p = Object.getPrototypeOf(v); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    const c = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as any).constructor : undefined;
-    if (typeof c === 'function' && typeof c.name === 'string' && c.name !== '') out.push(c.name);
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
-}
-
-function isSecretLike(v: object): boolean {
-  return constructorNames(v).includes('Secret') || (typeof (v as any).describe === 'function' && typeof (v as any)._resolve === 'function');
-}
-
-/** `a string`, `a number`, `an array`, `an object`, `a Duration`, `a Secret`… */
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an array';
-  switch (typeof v) {
-    case 'string': return 'a string';
-    case 'number': return Number.isNaN(v) ? 'NaN' : 'a number';
-    case 'boolean': return 'a boolean';
-    case 'bigint': return 'a bigint';
-    case 'symbol': return 'a symbol';
-    case 'function': return 'a function';
-    default: break;
-  }
-  if (isSecretLike(v as object)) return 'a Secret';
-  if (isPlainObject(v)) return 'an object';
-  const names = constructorNames(v as object);
-  return names.length > 0 ? article(names[0]) : 'an object';
-}
-
-/** The value for `details.value`: primitives as written (strings unless sensitive), objects by their keys or type only. */
-function shown(v: unknown, sensitive: boolean): string | undefined {
-  if (typeof v === 'string') {
-    if (sensitive) return undefined;
-    return v.length > 80 ? `${v.slice(0, 77)}…` : v;
-  }
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
-  if (typeof v === 'function') return v.name ? `function ${v.name}` : 'a function';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object' && isPlainObject(v) && !sensitive) {
-    const keys = Object.keys(v);
-    return keys.length === 0 ? '{}' : `{ ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''} }`;
-  }
-  return kindOf(v);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Did you mean: the closest key by edit distance (with transpositions), ignoring case.
-
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  const d: number[][] = [];
-  for (let i = 0; i <= a.length; i++) d.push([i]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The candidate closest to `word`, if it is close enough to be a misspelling of it. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const limit = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dd = distance(word, c);
-    if (dd < bestD) {
-      best = c;
-      bestD = dd;
-    }
-  }
-  return bestD <= limit ? best : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The check.
-
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const join = (parent: string, key: string) => (IDENT.test(key) ? (parent === '' ? key : `${parent}.${key}`) : `${parent}[${JSON.stringify(key)}]`);
-const typeName = (t: TypeRef): string => {
-  if (typeof t === 'string') return t.includes('.') ? short(t) : t;
-  if ('array' in t) return `array of ${typeName(t.array)}`;
-  if ('map' in t) return `map of ${typeName(t.map)}`;
-  return t.union.map(typeName).join(' or ');
-};
-
-/** Whether a value of another cdkbsd copy (or a subclass, or a duck) can stand for an instance of the class. */
-function isInstance(v: object, c: ClassType | InterfaceType): boolean {
-  const names = constructorNames(v);
-  if (c.kind === 'class' ? names.includes(c.name) : c.implementers.some((i) => names.includes(i))) return true;
-  // Duck test: every public instance member (methods, required properties) is there.
-  for (const m of c.members) if (!(m in v)) return false;
-  return true;
-}
-
 class Checker {
   public readonly out: PropProblem[] = [];
 
@@ -512,7 +343,7 @@ function report(scope: IConstruct, problems: readonly PropProblem[]): boolean {
 
 /**
  * Checks `value` against the struct `fqn` and records each problem under `scope` (an error, or a
- * warning for an explicit `undefined` optional enum; see `report`). Returns whether there was no error.
+ * warning for an explicit `undefined` optional enum, see `report`). Returns whether there was no error.
  */
 export function checkProps(scope: IConstruct, fqn: string, value: unknown, what = 'props'): boolean {
   return report(scope, propProblems(fqn, value, what));

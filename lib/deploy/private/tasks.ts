@@ -42,7 +42,7 @@ export function octal(mode: number): string {
   return `0${mode.toString(8).padStart(3, '0')}`;
 }
 
-/** The handlers a changed file notifies; registers them (once) in `handlers`. */
+/** The handlers a changed file notifies. Registers them (once) in `handlers`. */
 export function handlersFor(model: DeployModel, host: DeployHost, f: DeployFile, handlers: Map<string, Task[]>): string[] {
   const add = (name: string, tasks: Task[]): string[] => {
     if (!handlers.has(name)) handlers.set(name, tasks);

@@ -2,7 +2,7 @@
 export const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const HAPROXY_NAME_ALLOWED = 'letters, digits, -, _, . and : (1–64 characters), e.g. be_app';
 
-/** A DNS name or a wildcard `*.example.net`; lower-cased. */
+/** A DNS name or a wildcard `*.example.net`. Lower-cased. */
 const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 export const DOMAIN = new RegExp(`^(\\*\\.)?(${LABEL}\\.)+${LABEL}$`);
 export const DOMAIN_ALLOWED = 'a domain name such as app.example.net, or a wildcard such as *.example.net (any name ending in .example.net)';

@@ -16,7 +16,7 @@ export interface ManagementEntry {
   /** Given, or undefined: derived per prefix. */
   readonly interfaceName?: string;
   readonly prefixes: IpPrefix[];
-  /** Whether a prefix did not parse (reported; follow-on warnings are left out). */
+  /** Whether a prefix did not parse (reported, follow-on warnings are left out). */
   readonly invalid?: boolean;
 }
 

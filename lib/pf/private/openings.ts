@@ -56,7 +56,7 @@ function famOf(text: string): AddressFamily | undefined {
 interface Group {
   interfaces: string[];
   addresses: string[];
-  /** Families of `self` destinations (a bind on every address); empty: none. */
+  /** Families of `self` destinations (a bind on every address). Empty: none. */
   self: Set<AddressFamily>;
 }
 

@@ -135,7 +135,7 @@ export interface GTranslation {
 export interface GOther {
   readonly kind: 'macro' | 'table' | 'option' | 'scrub' | 'queue' | 'ether' | 'antispoof' | 'anchor' | 'load' | 'include';
   readonly line: number;
-  /** A few fields, depending on the kind (table: name, persist …; antispoof: interfaces …). */
+  /** A few fields, depending on the kind (table: name, persist …, antispoof: interfaces …). */
   readonly data: Record<string, unknown>;
 }
 
@@ -144,7 +144,7 @@ export type GStatement = GFilterRule | GTranslation | GOther;
 /** One error, as pfctl would report it (`pf.conf:LINE: message`). */
 export interface GError {
   readonly line: number;
-  /** The token the error is about (the offending one for a syntax error); '' at the end of the file. */
+  /** The token the error is about (the offending one for a syntax error). '' at the end of the file. */
   readonly token: string;
   readonly message: string;
   readonly kind: 'syntax' | 'order' | 'macro' | 'semantic' | 'lexical';

@@ -1,6 +1,6 @@
 /**
  * parse.y's option lists of filter rules: filter_opts (flags, icmp-type, keep state …, label,
- * tag, queue, rtable …; the state options are in state-opts.ts), scrub_opts and logquick,
+ * tag, queue, rtable …, the state options are in state-opts.ts), scrub_opts and logquick,
  * with the checks their actions make ("flags cannot be redefined" …).
  *
  * Internal to lib/testing (not exported from lib/index.ts).

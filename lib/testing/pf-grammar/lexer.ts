@@ -155,7 +155,7 @@ export class PfLexer {
     }
   }
 
-  /** Reads a NUMBER, or pushes the digits back (the word is a STRING); returns the first char then. */
+  /** Reads a NUMBER, or pushes the digits back (the word is a STRING). Returns the first char then. */
   private number(first: string, line: number): { token?: PfToken; c: string } {
     let buf = first;
     let d: string;

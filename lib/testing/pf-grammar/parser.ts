@@ -19,7 +19,7 @@ export enum RuleState { NONE = 0, OPTION = 1, ETHER = 2, SCRUB = 3, QUEUE = 4, N
 const SECTION_NAMES = ['', 'options', 'ethernet', 'normalization', 'queueing', 'translation', 'filtering'];
 const ORDER_MESSAGE = 'Rules must be in order: options, ethernet, normalization, queueing, translation, filtering';
 
-/** The parser's state and shared productions; statements are read by the functions of the other files. */
+/** The parser's state and shared productions. Statements are read by the functions of the other files. */
 export class PfParser {
   public readonly errors: GError[] = [];
   public readonly settings: GSettings = { skip: [], limits: {}, timeouts: {} };
@@ -117,7 +117,7 @@ export class PfParser {
     throw new Abandon();
   }
 
-  /** Records a semantic error (pfctl's yyerror in an action); the statement goes on. */
+  /** Records a semantic error (pfctl's yyerror in an action). The statement goes on. */
   public error(message: string, t: PfToken | number, token?: string): void {
     const line = typeof t === 'number' ? t : t.line;
     this.errors.push({ line, token: token ?? (typeof t === 'number' ? '' : t.text), message, kind: 'semantic' });
@@ -276,7 +276,7 @@ export class PfParser {
     return s;
   }
 
-  /** `rtable NUMBER` (FreeBSD: a FIB number, 0 … net.fibs - 1; at least 0 here). */
+  /** `rtable NUMBER` (FreeBSD: a FIB number, 0 … net.fibs - 1, at least 0 here). */
   public rtable(): number | undefined {
     if (!this.acceptKw('rtable')) return undefined;
     const t = this.tok;

@@ -90,7 +90,7 @@ function decideAf(hosts: GHost[]): GAf {
 
 /**
  * expand_rule() + filter_consistent(): every combination of protocol, ICMP type, source and
- * destination address family is checked; the problems are reported once each.
+ * destination address family is checked. The problems are reported once each.
  */
 export function consistency(p: PfParser, r: Pick<GFilterRule, 'action' | 'af' | 'protocols' | 'fromto' | 'state' | 'allowOpts' | 'fragment' | 'route' | 'blockPolicy'>,
   o: Partial<GFilterOpts>, line: number): void {
