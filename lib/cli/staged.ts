@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Severity, ValidationIssue } from '../core/errors';
 import type { SynthFile, SynthHost, Synthesis } from '../core/synthesis';
+import { pidAlive } from '../core/writer';
 
 /** Names of staging folders start with this (the repository's and the scaffold's .gitignore skip them). */
 export const STAGING_PREFIX = '.cdkbsd-staging-';
@@ -15,16 +16,6 @@ export const STAGING_PREFIX = '.cdkbsd-staging-';
 /** The staging folder for `outdir`: a sibling (the same file system, so the swap is a rename). */
 export function stagingPath(outdir: string, pid: number = process.pid): string {
   return path.join(path.dirname(outdir), `${STAGING_PREFIX}${path.basename(outdir)}-${pid}`);
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e?.code === 'EPERM';
-  }
 }
 
 /**

@@ -10,7 +10,8 @@ export class OutputError extends Error {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** @internal Whether process `pid` runs (a synth that left a folder may still be writing it). */
+export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
