@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Severity, ValidationIssue } from '../core/errors';
 import type { SynthFile, SynthHost, Synthesis } from '../core/synthesis';
-import { pidAlive } from '../core/writer';
+import { pidAlive } from '../core/private/pid';
 
 /** Names of staging folders start with this (the repository's and the scaffold's .gitignore skip them). */
 export const STAGING_PREFIX = '.cdkbsd-staging-';

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { pidAlive } from './private/pid';
 import { renderManifest, Synthesis } from './synthesis';
 
 /** @internal Thrown for output folder problems (not validation). */
@@ -10,16 +11,6 @@ export class OutputError extends Error {
   }
 }
 
-/** @internal Whether process `pid` runs (a synth that left a folder may still be writing it). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e: any) {
-    return e?.code === 'EPERM';
-  }
-}
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
