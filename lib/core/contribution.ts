@@ -152,18 +152,6 @@ export interface IContributor extends IConstruct {
   _appFiles?(plans: PlanSet): AppFile[];
 }
 
-/** @internal Builds a contribution without repeating `host` and `owner`. */
-export function contribution(host: FreeBsdHost, owner: IConstruct, parts: Omit<HostContribution, 'host' | 'owner'>): HostContribution {
-  return { host, owner, ...parts };
-}
-
-/** @internal Keys from a plain record, in its order. */
-export function keys(record: Record<string, string | undefined>, secret = false): KeySetting[] {
-  return Object.entries(record)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([key, value]) => ({ key, value, secret }));
-}
-
 /** @internal Ports sorted and unique. Anything not a port is left out (reported by its owner). */
 export function sortedPorts(ps: readonly number[]): number[] {
   return [...new Set(ps.filter((p) => Number.isInteger(p) && p >= 1 && p <= 65535))].sort((a, b) => a - b);

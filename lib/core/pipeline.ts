@@ -3,10 +3,10 @@ import { AppFile, HostContribution, IContributor, PlanSet } from './contribution
 import { Diagnostics, IReporter, IssueDetails, sourceOf } from './diagnostics';
 import { Severity, ValidationError, ValidationIssue } from './errors';
 import { FileTarget, FreeBsdHost } from './host';
-import { buildPlans, HostPlan, PlannedKey, synthContext } from './plan';
+import { buildPlans, HostPlan, keyValueFiles, synthContext } from './plan';
 import { compareStrings } from './private/compare';
 import { generatedHeader } from './private/header';
-import { KeyValueFormat, renderKeyValues } from './rc-conf';
+import { renderKeyValues } from './rc-conf';
 import { SynthFile, SynthHost, SynthTimings, Synthesis } from './synthesis';
 
 /**
@@ -129,26 +129,15 @@ function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
     .map((x) => x.issue);
 }
 
-const KV_FILES: Array<{ format: KeyValueFormat; path: string; pick: (p: HostPlan) => PlannedKey[] }> = [
-  { format: KeyValueFormat.RC_CONF, path: '/etc/rc.conf', pick: (p) => p.rcConf },
-  { format: KeyValueFormat.SYSCTL_CONF, path: '/etc/sysctl.conf', pick: (p) => p.sysctlConf },
-  { format: KeyValueFormat.LOADER_CONF, path: '/boot/loader.conf', pick: (p) => p.loaderConf },
-];
-
 /** Renders every file of one host from its plan, sorted by path. */
 function renderHost(plan: HostPlan): SynthHost {
   const files: SynthFile[] = [];
-  for (const kv of KV_FILES) {
-    const entries = kv.pick(plan);
-    if (entries.length === 0) continue;
-    const secret = entries.some((e) => e.secret);
-    let body = renderKeyValues(kv.format, entries);
-    let target = FileTarget.HOST;
-    if (kv.format === KeyValueFormat.LOADER_CONF && plan.vnetJail) {
+  for (const kv of keyValueFiles(plan)) {
+    let body = renderKeyValues(kv.format, kv.keys);
+    if (kv.target === FileTarget.JAIL_HOST) {
       body = `# VNET jail ${plan.hostname}: a jail cannot load kernel modules; install these lines on the jail's host.\n${body}`;
-      target = FileTarget.JAIL_HOST;
     }
-    files.push({ path: kv.path, content: `${generatedHeader(plan.constructPath)}\n${body}`, mode: secret ? 0o600 : 0o644, secret, producer: plan.constructPath, target });
+    files.push({ path: kv.path, content: `${generatedHeader(plan.constructPath)}\n${body}`, mode: kv.mode, secret: kv.secret, producer: plan.constructPath, target: kv.target });
   }
   for (const f of plan.files) {
     const content = renderWithPath(f.owner, f.path, () => f.render(plan));

@@ -210,7 +210,31 @@ function checkFiles(files: PlannedFile[], hostPath: string, report: IReporter): 
   }
 }
 
-/** @internal The target a key/value file goes to on a host. */
-export function kvTarget(plan: HostPlan, format: KeyValueFormat): FileTarget {
-  return format === KeyValueFormat.LOADER_CONF && plan.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST;
+/** @internal A key/value file of a host: where it goes and what it holds. */
+export interface KeyValueFile {
+  readonly format: KeyValueFormat;
+  readonly path: string;
+  readonly keys: PlannedKey[];
+  /** Whether a value carries a secret: the file is then 0600. */
+  readonly secret: boolean;
+  readonly mode: number;
+  readonly target: FileTarget;
+}
+
+/**
+ * @internal The key/value files a host's plan gives (rc.conf, sysctl.conf, loader.conf; the
+ * latter for the jail's host on a VNET jail), each only when it has keys: the renderer and the
+ * deploy read this one list.
+ */
+export function keyValueFiles(plan: HostPlan): KeyValueFile[] {
+  const files: Array<[KeyValueFormat, string, PlannedKey[]]> = [
+    [KeyValueFormat.RC_CONF, '/etc/rc.conf', plan.rcConf],
+    [KeyValueFormat.SYSCTL_CONF, '/etc/sysctl.conf', plan.sysctlConf],
+    [KeyValueFormat.LOADER_CONF, '/boot/loader.conf', plan.loaderConf],
+  ];
+  return files.filter(([, , keys]) => keys.length > 0).map(([format, path, keys]) => {
+    const secret = keys.some((k) => k.secret === true);
+    const target = format === KeyValueFormat.LOADER_CONF && plan.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST;
+    return { format, path, keys, secret, mode: secret ? 0o600 : 0o644, target };
+  });
 }

@@ -4,7 +4,7 @@ import { App } from '../core/app';
 import { AppFile, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { FileTarget, FreeBsdHost } from '../core/host';
-import type { HostPlan } from '../core/plan';
+import { HostPlan, keyValueFiles } from '../core/plan';
 import { compareStrings } from '../core/private/compare';
 import { generatedHeader } from '../core/private/header';
 import { Haproxy } from '../haproxy/haproxy';
@@ -236,15 +236,7 @@ export class AnsibleDeployment extends Construct {
 
 /** Every file of a host's plan, the key/value files included (as the renderer writes them), sorted by path. */
 function planFiles(plan: HostPlan): Array<{ path: string; mode: number; secret: boolean; target: FileTarget }> {
-  const kv = [
-    { path: '/etc/rc.conf', keys: plan.rcConf, target: FileTarget.HOST },
-    { path: '/etc/sysctl.conf', keys: plan.sysctlConf, target: FileTarget.HOST },
-    { path: '/boot/loader.conf', keys: plan.loaderConf, target: plan.vnetJail ? FileTarget.JAIL_HOST : FileTarget.HOST },
-  ].filter((f) => f.keys.length > 0).map((f) => {
-    const secret = f.keys.some((k) => k.secret);
-    return { path: f.path, mode: secret ? 0o600 : 0o644, secret: secret === true, target: f.target };
-  });
-  return [...kv, ...plan.files].sort((a, b) => compareStrings(a.path, b.path));
+  return [...keyValueFiles(plan), ...plan.files].sort((a, b) => compareStrings(a.path, b.path));
 }
 
 function carpClusters(app: App): CarpCluster[] {

@@ -28,25 +28,13 @@ import { HttpRedirect, PathMatch } from '../../lib/haproxy/route';
 import { ProxyMode } from '../../lib/haproxy/tcp';
 import { Testing } from '../../lib/testing/testing';
 import { ExternalTools, HaproxyCheck, StagedHaproxyConfig } from '../../lib/testing/tools';
+import { liveSkip } from '../support/live';
 
 const HOST = 'lb.example.net';
 const LB = '10.1.60.200';
 const CLIENT = '10.1.60.10';
 
-function canRun(): { ok: boolean; why?: string } {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, why: 'not root' };
-  if (!ExternalTools.available('ip') || spawnSync('ip', ['netns', 'list']).status !== 0) return { ok: false, why: '`ip netns` unavailable' };
-  if (!HaproxyCheck.haproxyAvailable()) return { ok: false, why: 'haproxy not installed' };
-  if (!ExternalTools.available('openssl')) return { ok: false, why: 'openssl not installed' };
-  return { ok: true };
-}
-
-const env = canRun();
-const skip = !env.ok && !ExternalTools.required();
-if (skip) {
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED live routing test: ${env.why}. Run as root with iproute2, haproxy and openssl, or set CDKBSD_REQUIRE_TOOLS=1 to make this a failure.`);
-}
+const skip = liveSkip('live routing test', ['haproxy', 'openssl'], 'apt-get install haproxy openssl iproute2');
 
 /** The app under test: one host, an HTTP frontend with routes, a rate-limited one, SNI passthrough, PROXY protocol. */
 function liveApp(): App {

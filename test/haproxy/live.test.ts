@@ -32,6 +32,7 @@ import { Haproxy } from '../../lib/haproxy/haproxy';
 import { Testing } from '../../lib/testing/testing';
 import { HaproxyConfView } from '../../lib/testing/parse-haproxy';
 import { ExternalTools, HaproxyCheck, StagedHaproxyConfig } from '../../lib/testing/tools';
+import { liveSkip } from '../support/live';
 import { buildReferenceApp } from '../../examples/ha-reverse-proxy/main';
 import { addReverseProxy } from './reference';
 
@@ -42,20 +43,7 @@ const VIP6 = 'fd5e:d1c2:c9de:60::200';
 const CLIENT4 = '10.1.60.10';
 const CLIENT6 = 'fd5e:d1c2:c9de:60::10';
 
-function canRun(): { ok: boolean; why?: string } {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, why: 'not root' };
-  if (!ExternalTools.available('ip') || spawnSync('ip', ['netns', 'list']).status !== 0) return { ok: false, why: '`ip netns` unavailable' };
-  if (!HaproxyCheck.haproxyAvailable()) return { ok: false, why: 'haproxy not installed' };
-  if (!ExternalTools.available('openssl')) return { ok: false, why: 'openssl not installed' };
-  return { ok: true };
-}
-
-const env = canRun();
-const skip = !env.ok && !ExternalTools.required();
-if (skip) {
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED live HAProxy test: ${env.why}. Run as root with iproute2, haproxy and openssl, or set CDKBSD_REQUIRE_TOOLS=1 to make this a failure.`);
-}
+const skip = liveSkip('live HAProxy test', ['haproxy', 'openssl'], 'apt-get install haproxy openssl iproute2');
 
 /** The main example's app (with its HAProxy; if the example has none yet, the snippet it will use). */
 function exampleConfig(): string {
