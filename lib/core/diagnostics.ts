@@ -52,43 +52,58 @@ interface ValidationState {
 /** lib/: frames inside the library are never the user's line. */
 const LIB_DIR = path.resolve(__dirname, '..');
 
-/** The user's frame of a construct's creation, as `file:line:col`. */
+/**
+ * Where a construct was created: the captured stack, formatted (and reduced to the user's frame,
+ * `file:line:col`) only when an issue asks for it. V8 formats a captured stack lazily, on the
+ * first read of `stack`; formatting (with source maps under tsx) is most of the cost.
+ */
 interface Site {
-  readonly formatted?: string;
+  readonly holder?: { stack?: string };
+  formatted?: string | null;
 }
 
-const NO_SITE: Site = {};
+const NO_SITE: Site = { formatted: null };
 
-/**
- * The first frame of the current stack outside cdkbsd, node's internals and node_modules: the
- * user's line that created the construct. The stack is formatted by whatever maps this
- * process's sources (node's source maps under tsx, vitest's own), and only the one line is kept.
- */
 function captureSite(): Site {
   const limit = Error.stackTraceLimit;
   const holder: { stack?: string } = {};
   try {
     Error.stackTraceLimit = 12;
-    Error.captureStackTrace(holder, captureSite);
+    Error.captureStackTrace(holder, stateOf);
   } finally {
     Error.stackTraceLimit = limit;
   }
-  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+  return { holder };
+}
+
+/**
+ * The first frame of a stack outside cdkbsd, node's internals and node_modules: the user's line
+ * that created the construct. The stack is formatted by whatever maps this process's sources
+ * (node's source maps under tsx, vitest's own), and only the one line is kept.
+ */
+function userFrame(stack: string): string | null {
+  for (const line of stack.split('\n').slice(1)) {
     const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!m) continue;
     const file = m[1].startsWith('file://') ? m[1].slice(7) : m[1];
     if (file.startsWith('node:') || !path.isAbsolute(file) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     if (file.startsWith(LIB_DIR + path.sep)) continue;
     const rel = path.relative(process.cwd(), file);
-    return { formatted: `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}` };
+    return `${rel.startsWith('..') ? file : rel}:${m[2]}:${m[3]}`;
   }
-  return NO_SITE;
+  return null;
+}
+
+function formatSite(site: Site): string | undefined {
+  if (site.formatted === undefined) site.formatted = userFrame(site.holder?.stack ?? '');
+  return site.formatted ?? undefined;
 }
 
 /**
- * Source locations are recorded for the first SITE_BUDGET constructs of an app: formatting a
- * stack costs about 15 µs, which a hand-written app never notices and a generated fleet of
- * 100,000 constructs would (there a loop built them all, and the construct path tells them apart).
+ * Source locations are recorded for the first SITE_BUDGET constructs of an app: capturing a stack
+ * costs a few µs (formatting it, done only for a construct with an issue, 15–90 µs with source
+ * maps), which a hand-written app never notices and a generated fleet of 100,000 constructs
+ * would (there a loop built them all, and the construct path tells them apart).
  */
 const SITE_BUDGET = 2000;
 const SITES_USED = Symbol.for('cdkbsd.sitesUsed');
@@ -106,7 +121,7 @@ function siteBudget(scope: IConstruct): boolean {
 export function sourceOf(scope: IConstruct): string | undefined {
   const st = (scope as any)[STATE] as ValidationState | undefined;
   if (!st) return undefined;
-  return st.site.formatted;
+  return formatSite(st.site);
 }
 
 /**
