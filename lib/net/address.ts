@@ -14,19 +14,34 @@ export enum AddressFamily {
 
 type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 
+/** Dotted-quad IPv4 as ipaddr.js's `isValidFourPartDecimal` takes it: no leading zeros. */
+const FOUR_PART = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
+
 function parseBare(text: string): Parsed | undefined {
   if (typeof text !== 'string') return undefined;
-  // Cheap shape test first: ipaddr's IPv4 check throws and catches internally on IPv6 text.
-  if (/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) {
-    const v6 = ipaddr.IPv6.parse(text);
-    return v6;
+  // The shape of a dotted quad is one regular expression; ipaddr's own IPv4 parser (which also
+  // takes hex, octal and fewer parts) costs several. The octets are checked by ipaddr's constructor.
+  const quad = FOUR_PART.exec(text);
+  if (quad) {
+    const octets = [Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])];
+    return octets[0] > 255 || octets[1] > 255 || octets[2] > 255 || octets[3] > 255 ? undefined : new ipaddr.IPv4(octets);
   }
-  return undefined;
+  if (!text.includes(':') || text.includes('%')) return undefined;
+  try {
+    return ipaddr.IPv6.parse(text); // one parse (isValid would run the parser a second time)
+  } catch {
+    return undefined;
+  }
 }
 
 function familyOf(p: Parsed): AddressFamily {
   return p.kind() === 'ipv4' ? AddressFamily.IPV4 : AddressFamily.IPV6;
+}
+
+function sameBytes(a: Parsed, b: Parsed): boolean {
+  const x = a.toByteArray();
+  const y = b.toByteArray();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function canonical(p: Parsed): string {
@@ -54,6 +69,11 @@ export class IpAddress {
   public static _tryParse(text: string): IpAddress | undefined {
     const p = parseBare(text);
     return p ? new IpAddress(p) : undefined;
+  }
+
+  /** @internal An address already parsed. */
+  public static _of(parsed: Parsed): IpAddress {
+    return new IpAddress(parsed);
   }
 
   /** The address family. */
@@ -125,7 +145,7 @@ export class InterfaceAddress {
   public static parse(text: string): InterfaceAddress {
     const r = splitCidr('Interface address', text);
     if (typeof r === 'string') throw valueError(r, String(text), allowedCidr());
-    return new InterfaceAddress(IpAddress.parse(canonical(r[0])), r[1]);
+    return new InterfaceAddress(IpAddress._of(r[0]), r[1]);
   }
 
   /** The address. */
@@ -183,24 +203,28 @@ export class IpPrefix {
     if (typeof r === 'string') return valueError(r, String(text), 'a network prefix (2001:db8::/32, 10.0.0.0/8) or a single address');
     const [addr, len] = r;
     const net = IpPrefix._fromParts(addr, len);
-    if (canonical(net._network) !== canonical(addr)) {
+    if (!sameBytes(net._network, addr)) {
       return valueError(`Prefix has host bits set; did you mean "${net.toString()}"?`, String(text), 'a network prefix whose host bits are zero');
     }
     return net;
   }
 
-  /** @internal */
+  /** @internal The prefix of length `len` that contains `addr` (its host bits cleared). */
   public static _fromParts(addr: Parsed, len: number): IpPrefix {
-    const net = addr.kind() === 'ipv4'
-      ? ipaddr.IPv4.networkAddressFromCIDR(`${addr.toString()}/${len}`)
-      : ipaddr.IPv6.networkAddressFromCIDR(`${addr.toString()}/${len}`);
-    return new IpPrefix(net, len);
+    const bytes = addr.toByteArray();
+    for (let i = 0, bits = len; i < bytes.length; i++, bits -= 8) {
+      if (bits < 8) bytes[i] &= bits <= 0 ? 0 : (0xff << (8 - bits)) & 0xff;
+    }
+    return new IpPrefix(ipaddr.fromByteArray(bytes), len);
   }
 
   /** The prefix length. */
   public readonly prefixLength: number;
   /** @internal */
   public readonly _network: Parsed;
+
+  /** The canonical text of the network address, computed once when first asked for. */
+  private networkText?: string;
 
   private constructor(network: Parsed, prefixLength: number) {
     this._network = network;
@@ -214,7 +238,7 @@ export class IpPrefix {
 
   /** The network address. */
   public get networkAddress(): string {
-    return canonical(this._network);
+    return (this.networkText ??= canonical(this._network));
   }
 
   /** Whether the prefix contains `ip` (false across families). */
@@ -225,7 +249,7 @@ export class IpPrefix {
 
   /** `network/length`. */
   public toString(): string {
-    return `${canonical(this._network)}/${this.prefixLength}`;
+    return `${this.networkAddress}/${this.prefixLength}`;
   }
 }
 

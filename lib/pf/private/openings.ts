@@ -49,7 +49,10 @@ export function ruleFor(owner: IConstruct, rules: readonly OpeningRule[]): Openi
 const BOTH = [AddressFamily.IPV4, AddressFamily.IPV6];
 
 function famOf(text: string): AddressFamily | undefined {
-  return IpAddress._tryParse(text)?.family ?? (IpPrefix._check(text) instanceof IpPrefix ? (IpPrefix._check(text) as IpPrefix).family : undefined);
+  const ip = IpAddress._tryParse(text);
+  if (ip) return ip.family;
+  const p = IpPrefix._check(text);
+  return p instanceof IpPrefix ? p.family : undefined;
 }
 
 /** A group of destinations arriving on the same interfaces. */
