@@ -44,7 +44,7 @@ export function synthesize(root: IConstruct): Synthesis {
       target: FileTarget.HOST,
     }))
     .sort((a, b) => compareStrings(a.path, b.path));
-  return { hosts: synthHosts, rootFiles, warnings, plans, timings: { ...timings, render: performance.now() - t0 } };
+  return { hosts: synthHosts, rootFiles, warnings, plans, timings: Object.assign({}, timings, { render: performance.now() - t0 }) };
 }
 
 /**

@@ -229,11 +229,12 @@ export class HaproxyFrontend extends Construct {
         ...(this.proxyFrom.length > 0 ? { acceptProxy: true } : {}),
       };
       if (this.mode === ProxyMode.TCP) {
-        out.push({ ...base, port: this.port ?? 0, ...(this.hasTls ? { tls } : {}) });
+        // Object.assign, not `{ ...base, port }`: properties after a leading spread are slow on Node 20.
+        out.push(Object.assign({}, base, { port: this.port ?? 0 }, this.hasTls ? { tls } : {}));
         continue;
       }
-      if (this.plainHttpOn || !this.hasTls) out.push({ ...base, port: this.httpPort });
-      if (this.hasTls) out.push({ ...base, port: this.httpsPort, tls });
+      if (this.plainHttpOn || !this.hasTls) out.push(Object.assign({}, base, { port: this.httpPort }));
+      if (this.hasTls) out.push(Object.assign({}, base, { port: this.httpsPort, tls }));
     }
     return out;
   }
@@ -304,16 +305,15 @@ export class HaproxyFrontend extends Construct {
       ...(this.props.rateLimit ? { rateLimit: rateLimitModel(this.props.rateLimit, peersName) } : {}),
     };
     if (this.mode === ProxyMode.TCP) {
-      return {
-        ...common,
-        mode: 'tcp',
+      return Object.assign(common, {
+        mode: 'tcp' as const,
         forwardedHeaders: false,
         routes: [],
         fallbackStatus: 404,
         sniRoutes: this.sniRoutes.map(sniRouteModel),
         ...(this.sniRoutes.length > 0 && !this.hasTls ? { sniInspectDelayMs: (this.props.sniInspectDelay ?? Duration.seconds(5)).toMilliseconds() } : {}),
         ...(this.sniRoutes.length > 0 && this.hasTls ? { sniTerminated: true } : {}),
-      };
+      });
     }
     const hsts = this.props.hsts;
     const hstsOn = this.hasTls && (hsts?.enabled ?? true);
@@ -339,8 +339,7 @@ export class HaproxyFrontend extends Construct {
         ...(auth ? { auth } : {}),
       };
     });
-    return {
-      ...common,
+    return Object.assign(common, {
       httpsRedirectCode: redirect ? this.props.redirectCode ?? 308 : undefined,
       hsts: hstsOn
         ? {
@@ -353,6 +352,6 @@ export class HaproxyFrontend extends Construct {
       routes,
       fallbackStatus: this.props.fallbackStatus ?? 404,
       ...(userlists.length > 0 ? { userlists } : {}),
-    };
+    });
   }
 }

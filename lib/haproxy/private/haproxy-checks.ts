@@ -67,5 +67,5 @@ export function checkUniqueNames(all: Array<{ name: string; path: string }>, r: 
 
 /** @internal The backends' models with the mode of the frontends that use them. */
 export function withModes(models: BackendModel[], backends: HaproxyBackend[], frontends: HaproxyFrontend[]): BackendModel[] {
-  return models.map((m, i) => (frontends.some((f) => f.mode === ProxyMode.TCP && f.backends.includes(backends[i])) ? { ...m, mode: 'tcp' as const } : m));
+  return models.map((m, i) => (frontends.some((f) => f.mode === ProxyMode.TCP && f.backends.includes(backends[i])) ? Object.assign({}, m, { mode: 'tcp' as const }) : m));
 }

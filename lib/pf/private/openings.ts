@@ -140,7 +140,7 @@ function groupRules(o: FirewallOpening, groups: Group[], from: string[], except:
       };
       out.push(base);
       const deny = keep(except);
-      if (deny.length > 0) out.push({ ...base, action: 'block', from: deny, comment: `${comment} (refused sources)` });
+      if (deny.length > 0) out.push(Object.assign({}, base, { action: 'block' as const, from: deny, comment: `${comment} (refused sources)` }));
     }
   }
   return out;
