@@ -21,7 +21,7 @@ export function renderPfConf(model: PfConfModel, header: string): string {
   add('Queueing', model.queueing.map((s) => withComment(s.text, s.comment)));
   add('Translation (the first matching rule wins)', model.translation.map((s) => withComment(renderTranslation(s), s.comment)));
   add('Filtering (the last matching rule wins, unless a rule is quick)', model.filter.map(renderRule));
-  return [header, '', ...sections.map((s) => s.join('\n')).join('\n\n').split('\n')].join('\n') + '\n';
+  return `${header}\n\n${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
 }
 
 /** One filter rule on one line (without the trailing comment when `comment` is unset). */
@@ -100,5 +100,6 @@ function withComment(line: string, comment?: string): string {
   // eslint-disable-next-line no-control-regex
   // pfctl joins a line ending in a backslash with the next one, even inside a comment: never
   // let one through, or the next rule would silently vanish.
-  return `${line}  # ${comment.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\\/g, '/')}`;
+  const clean = /[\x00-\x1f\x7f\\]/.test(comment) ? comment.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/\\/g, '/') : comment;
+  return `${line}  # ${clean}`;
 }

@@ -5,7 +5,13 @@ export const INDENT = '    ';
 
 /** @internal A directive line from words (each quoted when needed). */
 export function line(...words: Array<string | number>): string {
-  return INDENT + words.map((w) => (typeof w === 'number' ? String(w) : quoteWord(w))).join(' ');
+  let out = INDENT;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (i > 0) out += ' ';
+    out += typeof w === 'number' ? String(w) : quoteWord(w);
+  }
+  return out;
 }
 
 /** @internal A directive line whose words are already in HAProxy syntax (conditions, braces). */
