@@ -279,7 +279,7 @@ export class HaproxyFrontend extends Construct {
         const a = b.address;
         if (b.vip || /^(0\.0\.0\.0|::)$/.test(a.text) || a.text === '::1' || a.text.startsWith('127.')) continue;
         const own = plan.interfaces.some((i) => i.addresses.some((x) => x.address.sameAs(a)));
-        const alias = [...plan.aliases.values()].some((lines) => lines.some((l) => IpAddress._tryParse(l.address)?.sameAs(a)));
+        const alias = [...plan.aliases.values()].some((lines) => lines.some((l) => l.address === a.text));
         if (!own && !alias) {
           report.error(`Frontend address ${a.text} is not an address of ${host.node.path}: HAProxy could not bind it there`, {
             value: a.text,

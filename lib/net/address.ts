@@ -17,6 +17,8 @@ type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
 /** Dotted-quad IPv4 as ipaddr.js's `isValidFourPartDecimal` takes it: no leading zeros. */
 const FOUR_PART = /^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
 
+const IPV6_CHARS = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
 function parseBare(text: string): Parsed | undefined {
   if (typeof text !== 'string') return undefined;
   // The shape of a dotted quad is one regular expression; ipaddr's own IPv4 parser (which also
@@ -26,7 +28,9 @@ function parseBare(text: string): Parsed | undefined {
     const octets = [Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])];
     return octets[0] > 255 || octets[1] > 255 || octets[2] > 255 || octets[3] > 255 ? undefined : new ipaddr.IPv4(octets);
   }
-  if (!text.includes(':') || text.includes('%')) return undefined;
+  // Only hex digits, colons and dots (an embedded IPv4) can be an IPv6 address: anything else
+  // (a prefix's `/`, a zone's `%`, a name) is refused here, before ipaddr.js would throw on it.
+  if (!IPV6_CHARS.test(text)) return undefined;
   try {
     return ipaddr.IPv6.parse(text); // one parse (isValid would run the parser a second time)
   } catch {

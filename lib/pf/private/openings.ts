@@ -49,8 +49,7 @@ export function ruleFor(owner: IConstruct, rules: readonly OpeningRule[]): Openi
 const BOTH = [AddressFamily.IPV4, AddressFamily.IPV6];
 
 function famOf(text: string): AddressFamily | undefined {
-  const ip = IpAddress._tryParse(text);
-  if (ip) return ip.family;
+  if (!text.includes('/')) return IpAddress._tryParse(text)?.family;
   const p = IpPrefix._check(text);
   return p instanceof IpPrefix ? p.family : undefined;
 }

@@ -13,7 +13,8 @@ export function interfaceOfAddress(plan: HostPlan, address: IpAddress): string |
     if (i.addresses.some((a) => a.address.sameAs(address))) return i.name;
   }
   for (const [name, lines] of plan.aliases) {
-    if (lines.some((l) => IpAddress._tryParse(l.address)?.sameAs(address))) return name;
+    // Alias lines carry their address in canonical text, as IpAddress.text is.
+    if (lines.some((l) => l.address === address.text)) return name;
   }
   let best: { name: string; len: number } | undefined;
   for (const i of plan.interfaces) {
