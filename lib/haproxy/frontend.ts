@@ -191,6 +191,14 @@ export class HaproxyFrontend extends Construct {
     return [...new Set(all)];
   }
 
+  /** @internal Whether a route, an SNI route or the default backend points to `b` (no list built). */
+  public _usesBackend(b: HaproxyBackend): boolean {
+    if (this.defaultBackend === b) return true;
+    for (const r of this.routes) if (r.backend === b) return true;
+    for (const r of this.sniRoutes) if (r.backend === b) return true;
+    return false;
+  }
+
   /**
    * The listening sockets (`address:port`, IPv6 in brackets), sorted.
    */

@@ -46,7 +46,7 @@ export function checkFrontend(haproxy: IConstruct & { readonly target?: IConstru
 
 /** @internal A backend must be used, by frontends of one mode. */
 export function checkBackendUse(b: HaproxyBackend, frontends: HaproxyFrontend[], r: IReporter): void {
-  const users = frontends.filter((f) => f.backends.includes(b));
+  const users = frontends.filter((f) => f._usesBackend(b));
   if (users.length === 0) {
     r.error('Backend is not used by any frontend', { value: b.name, allowed: 'a route or default backend of a frontend pointing to it, or remove it' });
     return;
@@ -67,5 +67,5 @@ export function checkUniqueNames(all: Array<{ name: string; path: string }>, r: 
 
 /** @internal The backends' models with the mode of the frontends that use them. */
 export function withModes(models: BackendModel[], backends: HaproxyBackend[], frontends: HaproxyFrontend[]): BackendModel[] {
-  return models.map((m, i) => (frontends.some((f) => f.mode === ProxyMode.TCP && f.backends.includes(backends[i])) ? Object.assign({}, m, { mode: 'tcp' as const }) : m));
+  return models.map((m, i) => (frontends.some((f) => f.mode === ProxyMode.TCP && f._usesBackend(backends[i])) ? Object.assign({}, m, { mode: 'tcp' as const }) : m));
 }
