@@ -25,6 +25,7 @@ const path = require('path');
 /** Bumped whenever the transform or the entry format changes. */
 const FORMAT = 'cdkbsd-cache 1';
 const PACKAGE_DIR = path.resolve(__dirname, '..');
+const OWN_SOURCES = path.join(PACKAGE_DIR, 'lib') + path.sep;
 const LOADERS = { '.ts': 'ts', '.cts': 'ts', '.tsx': 'tsx' };
 
 /** The cache folder to use, or undefined when caching is off (or the folder is unsafe). */
@@ -165,8 +166,9 @@ function install(bases = [PACKAGE_DIR, process.cwd()], env = process.env) {
   const ownMaps = process.sourceMapsEnabled === true;
 
   const transpile = (filename, source) => {
-    const own = ownOptions !== undefined && ownOptions !== null && filename.startsWith(PACKAGE_DIR + path.sep) && !filename.includes(`${path.sep}node_modules${path.sep}`);
-    const options = own ? ownOptions : appOptions;
+    // cdkbsd's own sources (lib/ of a checkout) compile with its tsconfig, as jsii compiles them.
+    const own = filename.startsWith(OWN_SOURCES);
+    const options = own && ownOptions !== undefined && ownOptions !== null ? ownOptions : appOptions;
     const map = !own || ownMaps;
     if (map && !process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
     const key = sha256(FORMAT, process.version, filename, JSON.stringify(options), String(map), source);
