@@ -11,8 +11,9 @@
  *
  * Scenarios:
  *   checkout    node bin/synth / npx synth in this repository: the TypeScript sources of lib/
- *               run through tsx (its transform cache warm after one untimed run).
- *   tsx-cold    node bin/synth with an empty tsx cache (a fresh TMPDIR per run): the first
+ *               run through bin/transpile.js (its cache, and the SVG cache, warm after one
+ *               untimed run).
+ *   tsx-cold    node bin/synth with an empty cache (a fresh TMPDIR per run): the first
  *               synth after a clone or an edit of every file.
  *   packed      a fresh project (as `cdkbsd init` makes it) that installed this package from
  *               `npm pack` (compiled JavaScript), with the main example as its main.ts:

@@ -4,8 +4,9 @@
  *
  * In the npm package, lib/ holds compiled JavaScript only. In a checkout of the repository,
  * lib/ holds the TypeScript sources, and possibly jsii's compiled .js next to them, which go
- * stale as soon as a source is edited. There, the sources win (as in vitest.config.ts): tsx is
- * registered and every lib/**.js that has a .ts beside it resolves to the .ts.
+ * stale as soon as a source is edited. There, the sources win (as in vitest.config.ts): every
+ * lib/**.js that has a .ts beside it resolves to the .ts, which bin/transpile.js loads (from its
+ * cache when the source is unchanged; through tsx when the tsconfig needs it).
  */
 const fs = require('fs');
 const path = require('path');
@@ -13,7 +14,7 @@ const path = require('path');
 const LIB = path.join(__dirname, '..', 'lib');
 
 function preferSources() {
-  require('tsx/cjs/api').register();
+  if (!require('./transpile').install()) require('tsx/cjs/api').register();
   const Module = require('module');
   const resolve = Module._resolveFilename;
   const prefix = LIB + path.sep;

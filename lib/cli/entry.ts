@@ -54,23 +54,18 @@ function checked(file: string, given: string, from: string): ResolvedEntry {
 
 const TS_RE = /\.(ts|tsx|cts)$/;
 
-/** Registers tsx's CommonJS hooks (once), from this package's or the app's node_modules. */
+/**
+ * Installs the TypeScript loader (once): bin/transpile.js, whose cache spares a run that
+ * transpiles nothing new from loading tsx and esbuild; tsx's own hooks when the project's
+ * tsconfig.json needs them. Both find tsx in this package's, the app's or the working folder.
+ */
 function ensureTsx(entry: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (require.extensions['.ts']) return; // already registered (bin/synth in a dev checkout, or a preload)
   const bases = [__dirname, path.dirname(entry), process.cwd()];
-  for (const base of bases) {
-    let resolved: string | undefined;
-    try {
-      resolved = require.resolve('tsx/cjs/api', { paths: [base] });
-    } catch {
-      continue;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(resolved).register();
-    return;
-  }
-  throw tsxMissing(path.basename(entry));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loader = require(path.join(__dirname, '..', '..', 'bin', 'transpile.js'));
+  if (!loader.install(bases) && !loader.registerTsx(bases)) throw tsxMissing(path.basename(entry));
 }
 
 /**
@@ -106,5 +101,11 @@ export function loadEntry(entry: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('module');
   process.argv = [process.argv[0], entry];
-  Module._load(entry, null, true);
+  try {
+    Module._load(entry, null, true);
+  } catch (e: any) {
+    // The loader's cache missed and there is no esbuild to transpile with.
+    if (e?.code === 'CDKBSD_TSX_MISSING') throw tsxMissing(path.basename(entry));
+    throw e;
+  }
 }

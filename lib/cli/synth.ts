@@ -5,6 +5,7 @@ import { CheckFailedError, noSynth, severalSynths, TypecheckFailedError } from '
 import { loadEntry, ResolvedEntry, resolveEntry } from './entry';
 import { reportFailure, Stage } from './failure';
 import { colourWanted, displayPath, styleFor } from './format';
+import { svgCacheDir } from '../diagram/svg-cache';
 import { readStaged, removeDeadStagings, stagingPath, SynthCounter } from './staged';
 import { AppResult, countFiles, ExitCode, jsonReport, MANY_HOSTS, printCheckProblems, printWarnings, summaryText } from './summary';
 import type { TypecheckResult } from './typecheck';
@@ -80,10 +81,13 @@ export async function runSynth(argv: string[], io: Io = defaultIo()): Promise<nu
   let madeParent: string | undefined;
   let counter: SynthCounter | undefined;
 
-  // Graphviz (WebAssembly) compiles in the background while the entry is resolved, so the
-  // diagram renders in this thread instead of starting a worker.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const vizReady = opts.diagram && process.env.CDKBSD_NO_DIAGRAM !== '1' ? (require('../diagram/render-svg') as typeof import('../diagram/render-svg')).preloadSvgRenderer() : undefined;
+  // Without the SVG cache, Graphviz (WebAssembly) compiles in the background while the entry is
+  // resolved, so the diagram renders in this thread instead of starting a worker. With it, the
+  // diagram usually comes from the cache, and a miss renders in a worker.
+  const vizReady = opts.diagram && process.env.CDKBSD_NO_DIAGRAM !== '1' && svgCacheDir(io.env) === undefined
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../diagram/render-svg') as typeof import('../diagram/render-svg')).preloadSvgRenderer()
+    : undefined;
   const savedEnv = { ...process.env };
   const savedArgv = process.argv;
   try {

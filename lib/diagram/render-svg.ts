@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import { availableParallelism } from 'os';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { SvgCache } from './svg-cache';
 
 /**
  * DOT → SVG with Graphviz compiled to WebAssembly (`@viz-js/viz`), called synchronously.
@@ -220,7 +221,8 @@ function renderInThread(dots: string[]): RenderResult[] | undefined {
 }
 
 /**
- * Renders several DOT sources to SVG, synchronously, in one round trip.
+ * Renders several DOT sources to SVG, synchronously, in one round trip. In `auto` mode, SVGs
+ * rendered before come from the disk cache (svg-cache.ts), and only the others are drawn.
  *
  * @param dots DOT sources
  * @param mode see `SvgRenderMode`
@@ -229,27 +231,34 @@ function renderInThread(dots: string[]): RenderResult[] | undefined {
  */
 export function renderSvgs(dots: string[], mode: SvgRenderMode = 'auto'): string[] {
   if (dots.length === 0) return [];
-  let results: RenderResult[];
+  const cache = mode === 'auto' ? SvgCache.open() : undefined;
+  const cached = dots.map((dot) => cache?.get(dot));
+  const missing = dots.filter((_, i) => cached[i] === undefined);
+  const rendered = missing.length > 0 ? renderResults(missing, mode) : [];
+  let k = 0;
+  return dots.map((dot, i) => {
+    const hit = cached[i];
+    if (hit !== undefined) return hit;
+    const r = rendered[k++];
+    if (r.svg === undefined) throw new Error(`Graphviz could not render diagram ${i + 1} of ${dots.length}: ${r.error}`);
+    cache?.put(dot, r.svg);
+    return r.svg;
+  });
+}
+
+function renderResults(dots: string[], mode: SvgRenderMode): RenderResult[] {
   // In this thread for a few diagrams (no worker start-up); big batches go to the worker pool,
   // which renders on every core.
   const inThread = mode === 'auto' && dots.length <= 4 ? renderInThread(dots) : undefined;
-  if (inThread) {
-    results = inThread;
-  } else if (mode === 'auto') {
+  if (inThread) return inThread;
+  if (mode === 'auto') {
     try {
-      results = renderInWorkers(dots);
+      return renderInWorkers(dots);
     } catch {
-      results = renderSvgInChildProcess(dots);
+      return renderSvgInChildProcess(dots);
     }
-  } else if (mode === 'worker') {
-    results = renderInWorkers(dots);
-  } else {
-    results = renderSvgInChildProcess(dots);
   }
-  return results.map((r, i) => {
-    if (r.svg === undefined) throw new Error(`Graphviz could not render diagram ${i + 1} of ${dots.length}: ${r.error}`);
-    return r.svg;
-  });
+  return mode === 'worker' ? renderInWorkers(dots) : renderSvgInChildProcess(dots);
 }
 
 /** Renders one DOT source to SVG, synchronously (see `renderSvgs`). */
