@@ -213,3 +213,19 @@ describe('wrong-shaped props give a ValidationError with path, value and what is
     });
   }
 });
+
+describe('value factories that take a construct', () => {
+  test.each([
+    ['PfAddress.table', () => PfAddress.table('monitoring' as any), 'PfAddress.table(): table must be a PfTable, not a string'],
+    ['PfAddress.vip', () => PfAddress.vip({ vhid: 1 } as any), 'PfAddress.vip(): vip must be a CarpVip, not an object'],
+    ['PfAddress.table without its table', () => (PfAddress as any).table(), 'PfAddress.table(): table of PfAddress.table() is required'],
+  ])('%s with a wrong value throws a ValidationError, not a TypeError at synth', (_n, f, message) => {
+    let thrown: unknown;
+    try {
+      f();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(Errors.issuesOf(thrown).map((i) => i.message), describeError(thrown)).toEqual([message]);
+  });
+});

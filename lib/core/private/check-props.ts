@@ -342,6 +342,16 @@ export function argProblems(fqn: string, method: string, args: ArrayLike<unknown
 }
 
 /**
+ * For a static factory of a value class, which has no scope: throws the errors of its arguments
+ * (`assertArgs('cdkbsd.PfAddress', 'table', arguments)`), as a ValidationError without a path
+ * (the construct that would use the value never gets it; the CLI shows the user's line).
+ */
+export function assertArgs(fqn: string, method: string, args: ArrayLike<unknown>): void {
+  const errors = argProblems(fqn, method, args).filter((p) => !p.warning);
+  if (errors.length > 0) throw new ValidationError(errors.map((p) => ({ path: '', message: `${short(fqn)}.${method}(): ${p.message}`, value: p.value, allowed: p.allowed, severity: Severity.ERROR })));
+}
+
+/**
  * Records the problems under `scope`, at validation: unknown keys and warnings always, other
  * errors only when the construct's own checks recorded none. Those checks read the same values
  * and name them in the domain's words (`VHID must be an integer from 1 to 255`), so that one
