@@ -202,7 +202,8 @@ function dropVague(scope: IConstruct): boolean {
 
 /**
  * How constructs report problems. Constructs never throw on bad props: they record the problem
- * (with their path) and carry on, so that one synth lists every problem of the tree.
+ * (with their path) and carry on, so that one synth lists every problem of the tree. (Only
+ * check-props throws, at the call, for props of a shape no construct can be built with.)
  */
 export class Diagnostics {
   /** Records an error found at construction. */
