@@ -9,7 +9,7 @@ import { CarpVip, CarpVipProps } from './carp-vip';
 import { crossClusterIssues } from './cross-cluster';
 import { CARP_DEVD_CONF_MODE, CARP_DEVD_CONF_PATH, CarpState, carpDevdProblems, renderCarpDevdConf } from './render-devd';
 import { PASSWORD_ALLOWED, examinePassword } from './password';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /**
  * Properties of a CARP cluster.
@@ -130,7 +130,7 @@ export class CarpCluster extends Construct implements ITargetHosts {
   private readonly vipList: CarpVip[] = [];
 
   constructor(scope: Construct, id: string, props: CarpClusterProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.CarpCluster', props);
     this.members = Array.isArray(props.members) ? [...props.members] : [];
     this.interfaceName = props.interfaceName;

@@ -118,7 +118,7 @@ const isClassLike = (t: TypeRef) => typeof t === 'string' && ['class', 'interfac
 const kindOf = (t: TypeRef): string => (typeof t === 'string' ? (TYPES[t]?.k ?? t) : Object.keys(t)[0]);
 
 /** Wrong values for a key of type `t` (`secret`: a Secret goes there: the wrong string is the password). */
-function wrongValues(t: TypeRef, secret: boolean): Array<[string, unknown]> {
+function wrongValues(t: TypeRef, secret: boolean, depth = 0): Array<[string, unknown]> {
   const str = secret ? CARP_PASSWORD : '/x.pem';
   const out: Array<[string, unknown]> = [];
   const k = kindOf(t);
@@ -128,13 +128,22 @@ function wrongValues(t: TypeRef, secret: boolean): Array<[string, unknown]> {
   if (k !== 'array') out.push(['an array', [str]]);
   if (k !== 'map' && k !== 'struct' && !(k === 'interface' && typeof t === 'string' && TYPES[t].name.startsWith('I') === false)) out.push(['a plain object', { path: '/health' }]);
   if (k === 'enum') out.push(['a misspelled member', 'NO_SUCH_MEMBER']);
-  if (k === 'struct') for (const p of TYPES[t as string].props ?? []) out.push([`a struct with ${p.n}: []`, { [p.n]: kindOf(p.t) === 'array' ? 'x' : [] }]);
+  if (k === 'struct' && depth === 0) {
+    // One level down: every wrong value of each key of the nested struct (the other keys left out).
+    for (const p of TYPES[t as string].props ?? []) {
+      for (const [what, bad] of wrongValues(p.t, secret || p.t === 'cdkbsd.Secret', 1)) out.push([`{ ${p.n}: ${what} }`, { [p.n]: bad }]);
+      out.push([`{ ${p.n}: null }`, { [p.n]: null }]);
+    }
+  }
   if (typeof t === 'object' && 'array' in t) {
     out.push(['[null]', [null]]);
     out.push(['[{}]', [{}]]);
     if (kindOf(t.array) !== 'string') out.push(['[a string]', [str]]);
     else out.push(['[a number]', [42]]);
     if (isClassLike(t.array)) out.push(['[a plain object]', [{ path: '/health' }]]);
+    if (kindOf(t.array) === 'struct' && depth === 0) {
+      for (const [what, bad] of wrongValues(t.array, secret, 0)) out.push([`[${what}]`, [bad]]);
+    }
   }
   if (typeof t === 'object' && 'map' in t) out.push(['{ a: 42 }', { a: 42 }]);
   return out;
@@ -188,6 +197,10 @@ function verdict(e: Entry, c: Case): string | undefined {
 }
 
 describe('wrong-shaped props give a ValidationError with path, value and what is allowed', () => {
+  test('the table covers every construct and every method of the API that takes props', () => {
+    expect(ENTRIES.reduce((n, e) => n + casesOf(e).length, 0)).toBeGreaterThan(1500);
+  });
+
   test('the valid props of every entry synthesize (so that each case tests one mistake)', () => {
     const bad: string[] = [];
     for (const e of ENTRIES) {
@@ -227,5 +240,54 @@ describe('value factories that take a construct', () => {
       thrown = e;
     }
     expect(Errors.issuesOf(thrown).map((i) => i.message), describeError(thrown)).toEqual([message]);
+  });
+});
+
+describe('a construct id or scope of the wrong type', () => {
+  const calls: Array<[string, (f: Fx, id: any) => unknown]> = [
+    ['new FreeBsdHost', (f, id) => new FreeBsdHost(f.app, id, { hostname: 'x.example.net' })],
+    ['host.addInterface', (f, id) => f.h1.addInterface(id)],
+    ['host.addRoute', (f, id) => f.h1.addRoute(id, { destination: '10.9.0.0/16', gateway: '192.0.2.1' })],
+    ['new CarpCluster', (f, id) => new CarpCluster(f.app, id, { members: [f.h1, f.h2], interfaceName: 'vtnet1', password: Secret.fromLiteral(CARP_PASSWORD) })],
+    ['cluster.addVip', (f, id) => f.cluster.addVip(id, { vhid: 2, ipv4: ['192.0.2.51'] })],
+    ['new Haproxy', (f, id) => new Haproxy(f.app, id, { target: f.h3 })],
+    ['haproxy.addBackend', (f, id) => f.hp.addBackend(id)],
+    ['haproxy.addFrontend', (f, id) => f.hp.addFrontend(id)],
+    ['backend.addServer', (f, id) => f.be.addServer(id, { address: '10.0.0.12', port: 80 })],
+    ['new PfRuleset', (f, id) => new PfRuleset(f.app, id, { target: f.h3, externalInterface: 'vtnet0' })],
+    ['pf.addTable', (f, id) => f.pf.addTable(id)],
+    ['pf.addRule', (f, id) => f.pf.addRule(id, { action: PfAction.PASS })],
+    ['pf.addNat', (f, id) => f.pf.addNat(id, { interfaceName: 'vtnet0', from: [PfAddress.prefix('10.0.0.0/8')], translateTo: PfAddress.interfaceAddress('vtnet0') })],
+    ['new HaproxyWatch', (f, id) => new HaproxyWatch(f.app, id, { cluster: f.cluster, haproxy: f.hp })],
+    ['new AnsibleDeployment', (f, id) => new AnsibleDeployment(f.app, id)],
+    ['new TopologyDiagram', (f, id) => new TopologyDiagram(f.app, id)],
+  ];
+  test.each(calls)('%s: an id (or name) that is a number, an object, empty or left out is a ValidationError', (_n, call) => {
+    const bad: string[] = [];
+    for (const id of [42, { id: 'x' }, '', undefined, null]) {
+      try {
+        const f = fixture();
+        call(f, id);
+        Testing.synth(f.app);
+        bad.push(`${JSON.stringify(id)}: accepted`);
+      } catch (e) {
+        const text = (e as Error).message;
+        if (!Errors.isValidationError(e)) bad.push(`${JSON.stringify(id)}: ${describeError(e)}`);
+        else if (/\[object|undefined"/.test(text)) bad.push(`${JSON.stringify(id)}: unclear: ${text}`);
+      }
+    }
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
+  test('a scope that is not a construct is a ValidationError', () => {
+    for (const scope of ['app', 42, { node: 1 }]) {
+      let thrown: unknown;
+      try {
+        new FreeBsdHost(scope as any, 'X', { hostname: 'x.example.net' });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(Errors.issuesOf(thrown).map((i) => i.message), describeError(thrown)).toEqual([expect.stringMatching(/^The scope of a new construct must be a construct/)]);
+    }
   });
 });

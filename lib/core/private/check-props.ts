@@ -1,10 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { Diagnostics, SHAPE_FINDING, sourceOf } from '../diagnostics';
 import { Severity, ValidationError, ValidationIssue } from '../errors';
+import { lookup } from './check-props-schema';
 import { article, short, SENSITIVE, isPlainObject, kindOf, shown, closest, join, typeName, isInstance } from './check-props-text';
-import { TypeRef, Param, RawType, Struct, EnumType, ClassType, Compiled } from './prop-schema-types';
+import { TypeRef, Param, Struct, EnumType, ClassType } from './prop-schema-types';
 
 /*
  * Props checked at run time against their declared shape. Apps run through tsx without
@@ -38,70 +37,6 @@ export interface PropProblem {
    * problems are thrown at the call (the construct would fail on them with a TypeError).
    */
   readonly fatal?: boolean;
-}
-
-const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
-
-/** The raw schema, read once on first use (undefined when the file is missing: nothing is checked). */
-let raw: Record<string, RawType> | undefined | null = null;
-/** Types compiled on first use, once per process (they are read-only afterwards). */
-const compiled = new Map<string, Compiled | undefined>();
-
-function schema(): Record<string, RawType> | undefined {
-  if (raw === null) {
-    try {
-      raw = (JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { types: Record<string, RawType> }).types;
-    } catch {
-      // No schema (a checkout that was never compiled): accept everything rather than guess.
-      raw = undefined;
-    }
-  }
-  return raw;
-}
-
-function lookup(fqn: string): Compiled | undefined {
-  const hit = compiled.get(fqn);
-  if (hit !== undefined || compiled.has(fqn)) return hit;
-  const r = schema()?.[fqn];
-  const c = r === undefined ? undefined : compile(r);
-  compiled.set(fqn, c);
-  return c;
-}
-
-
-function compile(r: RawType): Compiled {
-  switch (r.k) {
-    case 'struct': {
-      const props = new Map<string, { t: TypeRef; optional: boolean }>();
-      for (const p of r.props ?? []) props.set(p.n, { t: p.t, optional: p.o === 1 });
-      return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: (r.props ?? []).filter((p) => p.o !== 1).map((p) => p.n) };
-    }
-    case 'enum': {
-      const members = new Map(Object.entries((r.members ?? {}) as Record<string, unknown>));
-      return { kind: 'enum', name: r.name, members, values: new Set(members.values()), allowed: [...members.keys()].map((m) => `${r.name}.${m}`).join(', ') };
-    }
-    case 'class': {
-      const factories = (r.factories ?? []).map((f) => `${r.name}.${f}(…)`);
-      return {
-        kind: 'class',
-        name: r.name,
-        members: (r.members ?? []) as string[],
-        allowed: factories.length > 0 ? `${article(r.name)}: ${factories.join(', ')}` : article(r.name),
-        init: r.init,
-        methods: r.methods ?? {},
-      };
-    }
-    default: {
-      const implementers = (r.implementedBy ?? []).map(short);
-      return {
-        kind: 'interface',
-        name: r.name,
-        members: (r.members ?? []) as string[],
-        implementers,
-        allowed: implementers.length > 0 ? implementers.map(article).join(' or ') : `an object implementing ${r.name}`,
-      };
-    }
-  }
 }
 
 /** Whether a value of type `t` is a primitive (a construct never dereferences it as an object). */
@@ -342,6 +277,24 @@ export function argProblems(fqn: string, method: string, args: ArrayLike<unknown
 }
 
 /**
+ * The id of a new construct, checked before `super()` hands it to constructs (a number there is
+ * a TypeError inside constructs, `id.replace is not a function`):
+ * `super(scope, constructId(scope, id))`. A scope that is not a construct is thrown too. The
+ * errors have no path (the construct does not exist yet); the CLI shows the user's line.
+ */
+export function constructId(scope: unknown, id: unknown): string {
+  const parent = typeof scope === 'object' && scope !== null ? (scope as Partial<IConstruct>).node : undefined;
+  if (parent === undefined || typeof parent.path !== 'string') {
+    throw new ValidationError([{ path: '', message: `The scope of a new construct must be a construct (the App or one of its constructs), not ${kindOf(scope)}`, value: shown(scope, false), allowed: 'the App, a FreeBsdHost, a CarpCluster, a Haproxy …', severity: Severity.ERROR }]);
+  }
+  if (typeof id !== 'string' || id === '') {
+    const under = parent.path === '' ? 'the App' : parent.path;
+    throw new ValidationError([{ path: '', message: `The id of a new construct under ${under} must be a non-empty string, not ${id === '' ? 'an empty string' : kindOf(id)}`, value: shown(id, false), allowed: 'a name such as Lb1, Carp, fe_web (unique among its siblings)', severity: Severity.ERROR }]);
+  }
+  return id;
+}
+
+/**
  * For a static factory of a value class, which has no scope: throws the errors of its arguments
  * (`assertArgs('cdkbsd.PfAddress', 'table', arguments)`), as a ValidationError without a path
  * (the construct that would use the value never gets it; the CLI shows the user's line).
@@ -395,6 +348,19 @@ function throwNow(scope: IConstruct, problems: readonly PropProblem[]): never {
  */
 export function checkProps(scope: IConstruct, fqn: string, value: unknown, what = 'props'): boolean {
   return report(scope, propProblems(fqn, value, what));
+}
+
+/**
+ * Checks one argument of a method (`checkArg(this, 'cdkbsd.FreeBsdHost', 'addRoute', 0, name)`)
+ * under `scope`: for a method whose other arguments a child construct checks itself.
+ */
+export function checkArg(scope: IConstruct, fqn: string, method: string, index: number, value: unknown): boolean {
+  const c = lookup(fqn);
+  const p = c?.kind === 'class' ? c.methods[method]?.p[index] : undefined;
+  if (c === undefined || p === undefined) return true;
+  const checker = new Checker();
+  checker.args([p], [value], `${c.name}.${method}()`);
+  return report(scope, checker.out);
 }
 
 /** Checks the arguments of a method (`checkArgs(this, 'cdkbsd.Haproxy', 'addStatsPage', arguments)`) under `scope`. */
