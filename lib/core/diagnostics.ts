@@ -87,6 +87,11 @@ function captureSite(): Site {
   return NO_SITE;
 }
 
+/** @internal The user's line that is running now (`file:line:col`), for an error thrown at a call. */
+export function callSite(): string | undefined {
+  return captureSite().formatted;
+}
+
 /**
  * Source locations are recorded for the first SITE_BUDGET constructs of an app: formatting a
  * stack costs about 15 µs, which a hand-written app never notices and a generated fleet of

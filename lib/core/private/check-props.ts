@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Diagnostics, SHAPE_FINDING, sourceOf } from '../diagnostics';
+import { callSite, Diagnostics, SHAPE_FINDING, sourceOf } from '../diagnostics';
 import { Severity, ValidationError, ValidationIssue } from '../errors';
 import { lookup } from './check-props-schema';
 import { article, short, SENSITIVE, isPlainObject, kindOf, shown, closest, join, typeName, isInstance } from './check-props-text';
@@ -334,10 +334,12 @@ function report(scope: IConstruct, problems: readonly PropProblem[]): boolean {
  */
 function throwNow(scope: IConstruct, problems: readonly PropProblem[]): never {
   const issues: ValidationIssue[] = [];
+  // The line of the call (a method's call is not where its construct was created).
+  const source = callSite() ?? sourceOf(scope);
   for (const p of problems) {
     if (p.warning) continue;
     Diagnostics.error(scope, p.message, { value: p.value, allowed: p.allowed });
-    issues.push({ path: scope.node.path, message: p.message, value: p.value, allowed: p.allowed, severity: Severity.ERROR, source: sourceOf(scope) });
+    issues.push({ path: scope.node.path, message: p.message, value: p.value, allowed: p.allowed, severity: Severity.ERROR, source });
   }
   throw new ValidationError(issues);
 }
