@@ -195,8 +195,7 @@ export class Haproxy extends Construct {
    * @default - the host's hostname
    */
   public setLocalPeerName(host: FreeBsdHost, name: string): void {
-    checkArgs(this, 'cdkbsd.Haproxy', 'setLocalPeerName', arguments);
-    if (!HAPROXY_NAME.test(name)) {
+    if (checkArgs(this, 'cdkbsd.Haproxy', 'setLocalPeerName', arguments) && !HAPROXY_NAME.test(name)) {
       Diagnostics.error(this, 'Local peer name is not a valid HAProxy identifier', { value: String(name), allowed: HAPROXY_NAME_ALLOWED });
     }
     this.localPeerNames.set(host, name);
