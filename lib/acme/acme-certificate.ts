@@ -13,7 +13,7 @@ import { AcmeKeyType, dehydratedKey } from './key-type';
 import { AcmeFile, AcmeModel, ChallengeModel, acmePaths } from './model';
 import { Problem, fnv1a, hasControl } from './private/sh';
 import { renderAcmeFiles } from './render';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /** Properties of an ACME certificate. */
 export interface AcmeCertificateProps {
@@ -115,7 +115,7 @@ export class AcmeCertificate extends Construct {
   private readonly props: AcmeCertificateProps;
 
   constructor(scope: Construct, id: string, props: AcmeCertificateProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.AcmeCertificate', props);
     this.props = props ?? ({} as AcmeCertificateProps);
     const p = this.props;

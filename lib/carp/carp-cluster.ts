@@ -9,7 +9,7 @@ import { CarpVip, CarpVipProps } from './carp-vip';
 import { crossClusterIssues } from './cross-cluster';
 import { CARP_DEVD_CONF_MODE, CARP_DEVD_CONF_PATH, CarpState, carpDevdProblems, renderCarpDevdConf } from './render-devd';
 import { PASSWORD_ALLOWED, examinePassword } from './password';
-import { checkInit } from '../core/private/check-props';
+import { checkArgs, checkInit, constructId } from '../core/private/check-props';
 
 /**
  * Properties of a CARP cluster.
@@ -130,7 +130,7 @@ export class CarpCluster extends Construct implements ITargetHosts {
   private readonly vipList: CarpVip[] = [];
 
   constructor(scope: Construct, id: string, props: CarpClusterProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.CarpCluster', props);
     this.members = Array.isArray(props.members) ? [...props.members] : [];
     this.interfaceName = props.interfaceName;
@@ -199,6 +199,7 @@ export class CarpCluster extends Construct implements ITargetHosts {
    * @throws Error when `host` is not a member
    */
   public advskewOf(host: FreeBsdHost): number {
+    checkArgs(this, 'cdkbsd.CarpCluster', 'advskewOf', arguments);
     const i = this.members.indexOf(host);
     if (i < 0) throw new Error(`${host.node.path} is not a member of ${this.node.path}`);
     return this.skews[i];

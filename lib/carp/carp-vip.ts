@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Diagnostics, checkInt } from '../core/diagnostics';
 import { AddressFamily, InterfaceAddress, IpAddress } from '../net/address';
 import type { CarpCluster } from './carp-cluster';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /**
  * Properties of a CARP virtual host (a vhid and its addresses).
@@ -49,7 +49,7 @@ export class CarpVip extends Construct {
 
   /** @internal Use `CarpCluster.addVip`. */
   constructor(cluster: CarpCluster, id: string, props: CarpVipProps) {
-    super(cluster, id);
+    super(cluster, constructId(cluster, id));
     checkInit(this, 'cdkbsd.CarpVip', props);
     this.cluster = cluster;
     this.vhid = props.vhid;

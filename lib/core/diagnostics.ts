@@ -45,6 +45,8 @@ interface ValidationState {
   readonly copy: symbol;
   readonly recorded: ValidationIssue[];
   readonly checks: IssueValidation[];
+  /** Whether check-props found a wrong shape here (then a vague finding of the construct's own is dropped). */
+  shape?: boolean;
   /** Where the construct was created in the user's code. */
   readonly site: Site;
 }
@@ -99,6 +101,11 @@ function formatSite(site: Site): string | undefined {
   return site.formatted ?? undefined;
 }
 
+/** @internal The user's line that is running now (`file:line:col`), for an error thrown at a call. */
+export function callSite(): string | undefined {
+  return captureSite().formatted;
+}
+
 /**
  * Source locations are recorded for the first SITE_BUDGET constructs of an app: capturing a stack
  * costs a few µs (formatting it, done only for a construct with an issue, 15–90 µs with source
@@ -131,6 +138,26 @@ export function sourceOf(scope: IConstruct): string | undefined {
  */
 const NONE: string[] = [];
 
+/**
+ * A value as a finding shows it. A check that formats a value of the wrong type with `String()`
+ * gives `[object Object]` or `undefined`: those say nothing, so the object is named as one and a
+ * missing value is not shown (the message says what is missing). Such a finding is vague: when
+ * check-props also found the value's wrong shape (with the value's keys), only that is reported.
+ */
+function clearValue(v: string | undefined): { value?: string; vague: boolean } {
+  if (v === undefined) return { vague: false };
+  if (v === 'undefined') return { vague: true };
+  // '' is an empty string, or an array formatted with String(): vague, but shown as it is.
+  if (v === '') return { value: v, vague: true };
+  if (v.includes('[object ')) return { value: v.replace(/\[object (\w+)\]/g, (_m, k: string) => (k === 'Object' ? '(an object)' : `(${k})`)), vague: true };
+  return { value: v, vague: false };
+}
+
+/** Vague findings (see clearValue) of the construct's own are kept apart from the rest. */
+const VAGUE = Symbol('vague');
+/** @internal Marks the details of a finding of check-props (never dropped as vague). */
+export const SHAPE_FINDING = Symbol('shape finding');
+
 class IssueValidation implements IValidation {
   public issues: ValidationIssue[] = [];
   constructor(private readonly scope: IConstruct, private readonly run: ValidationHook) {}
@@ -138,8 +165,11 @@ class IssueValidation implements IValidation {
   public validate(): string[] {
     const issues: ValidationIssue[] = [];
     const scope = this.scope;
-    const add = (severity: Severity) => (message: string, details?: IssueDetails) =>
-      issues.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity, source: sourceOf(scope) });
+    const add = (severity: Severity) => (message: string, details?: IssueDetails) => {
+      const v = clearValue(details?.value);
+      if (v.vague && severity === Severity.ERROR && (details as any)?.[SHAPE_FINDING] !== true && dropVague(scope)) return;
+      issues.push({ path: scope.node.path, message, value: v.value, allowed: details?.allowed, severity, source: sourceOf(scope) });
+    };
     try {
       this.run({ error: add(Severity.ERROR), warning: add(Severity.WARNING) });
     } catch (e) {
@@ -178,12 +208,22 @@ function push(scope: IConstruct, severity: Severity, message: string, details?: 
     st.checks.push(v);
     scope.node.addValidation(v);
   }
-  st.recorded.push({ path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity });
+  const v = clearValue(details?.value);
+  const issue: ValidationIssue = { path: scope.node.path, message, value: details?.value, allowed: details?.allowed, severity };
+  if (v.vague) Object.defineProperty(issue, VAGUE, { value: true, enumerable: false });
+  st.recorded.push(issue);
+}
+
+/** Whether a vague error of `scope` is dropped: check-props reports the value's shape instead. */
+function dropVague(scope: IConstruct): boolean {
+  const st = (scope as any)[STATE] as ValidationState | undefined;
+  return st !== undefined && st.shape === true && !Diagnostics.hasClearErrors(scope);
 }
 
 /**
  * How constructs report problems. Constructs never throw on bad props: they record the problem
- * (with their path) and carry on, so that one synth lists every problem of the tree.
+ * (with their path) and carry on, so that one synth lists every problem of the tree. (Only
+ * check-props throws, at the call, for props of a shape no construct can be built with.)
  */
 export class Diagnostics {
   /** Records an error found at construction. */
@@ -230,6 +270,20 @@ export class Diagnostics {
   public static hasErrors(scope: IConstruct): boolean {
     const st = (scope as any)[STATE] as ValidationState | undefined;
     return st !== undefined && st.recorded.some((i) => i.severity === Severity.ERROR);
+  }
+
+  /**
+   * @internal Whether `scope` recorded an error that shows its value (not `[object Object]` nor
+   * `undefined`): check-props then leaves a wrong type to it (one mistake, one error).
+   */
+  public static hasClearErrors(scope: IConstruct): boolean {
+    const st = (scope as any)[STATE] as ValidationState | undefined;
+    return st !== undefined && st.recorded.some((i) => i.severity === Severity.ERROR && (i as any)[VAGUE] !== true);
+  }
+
+  /** @internal Marks that check-props found a wrong shape under `scope` (see hasClearErrors). */
+  public static markShapeProblem(scope: IConstruct): void {
+    stateOf(scope).shape = true;
   }
 
   /** Adds a check that runs tree-wide at synth, before rendering (through `scope.node.addValidation`). */

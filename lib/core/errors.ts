@@ -42,6 +42,24 @@ function oneLine(text: string): string {
   return String(text).replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
+/** `[object Object]` (a check that formatted an object with `String()`) as words. */
+const OBJECT_TEXT = /\[object (\w+)\]/g;
+const objectWords = (_m: string, kind: string) => (kind === 'Object' ? '(an object)' : `(${kind})`);
+
+/**
+ * An issue as a ValidationError shows it: a value of `undefined` (a check that formatted a
+ * missing value) is not shown, and `[object Object]` is said in words.
+ */
+function plainIssue(i: ValidationIssue): ValidationIssue {
+  const value = i.value === 'undefined' ? undefined : i.value;
+  const vague = (t: string | undefined) => t !== undefined && t.includes('[object ');
+  if (value === i.value && !vague(i.value) && !vague(i.message) && !vague(i.allowed)) return i;
+  const out: ValidationIssue = { ...i, message: i.message.replace(OBJECT_TEXT, objectWords), value: value?.replace(OBJECT_TEXT, objectWords), allowed: i.allowed?.replace(OBJECT_TEXT, objectWords) };
+  if (out.value === undefined) delete (out as { value?: string }).value;
+  if (out.allowed === undefined) delete (out as { allowed?: string }).allowed;
+  return out;
+}
+
 /**
  * Formats one issue as a single readable line: `[path] message (got: value, allowed: ...) at file:line:col`.
  */
@@ -91,6 +109,7 @@ export class ValidationError extends Error {
   public declare readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[]) {
+    issues = issues.map(plainIssue);
     const n = issues.length;
     super(
       `Validation failed with ${n} error${n === 1 ? '' : 's'}:\n` + issues.map((i) => `  ${formatIssue(i)}`).join('\n'),

@@ -13,7 +13,7 @@ import { StaticRoute, StaticRouteProps } from './routes';
 import { VlanInterface, VlanInterfaceProps } from './vlan';
 import { AddressFamily, IpAddress, parseZonedAddress } from '../net/address';
 import { FQDN_ALLOWED, fqdnProblem } from '../net/names';
-import { checkArgs, checkInit } from './private/check-props';
+import { checkArg, checkArgs, checkInit, constructId } from './private/check-props';
 
 /**
  * Something services can be put on: one host, or every member of a cluster.
@@ -146,7 +146,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
   private readonly files: Array<{ path: string; content: string; options: FileOptions }> = [];
 
   constructor(scope: Construct, id: string, props: FreeBsdHostProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.FreeBsdHost', props);
     Object.defineProperty(this, HOST_SYMBOL, { value: true });
     this.hostname = props.hostname;
@@ -253,6 +253,7 @@ export class FreeBsdHost extends Construct implements ITargetHosts {
    * @param name the route's name in rc.conf (`route_<name>`): letters, digits and _
    */
   public addRoute(name: string, props: StaticRouteProps): StaticRoute {
+    checkArg(this, 'cdkbsd.FreeBsdHost', 'addRoute', 0, name); // (the props: by the StaticRoute)
     const existing = this.routeList.find((r) => r.name === name);
     if (existing) {
       Diagnostics.error(this, 'Route name is used twice', { value: String(name), allowed: 'a name per route' });

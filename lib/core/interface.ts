@@ -3,7 +3,7 @@ import type { AliasLine, KeySetting } from './contribution';
 import { Diagnostics } from './diagnostics';
 import { AddressFamily, InterfaceAddress } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED, rcInterfaceName } from '../net/names';
-import { checkInit } from './private/check-props';
+import { checkInit, constructId } from './private/check-props';
 
 /**
  * Addresses of one network interface of a host.
@@ -86,7 +86,7 @@ export class NetworkInterface extends Construct {
    * @param name the FreeBSD interface name, also the construct id
    */
   constructor(scope: Construct, name: string, props: NetworkInterfaceProps) {
-    super(scope, name);
+    super(scope, constructId(scope, name));
     checkInit(this, 'cdkbsd.NetworkInterface', props);
     this.name = name;
     if (typeof name !== 'string' || !INTERFACE_NAME.test(name)) {

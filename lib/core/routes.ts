@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from './diagnostics';
-import { checkInit } from './private/check-props';
+import { checkInit, constructId } from './private/check-props';
 import { AddressFamily, IpAddress, IpPrefix, parseZonedAddress } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 
@@ -70,7 +70,7 @@ export class StaticRoute extends Construct {
    * @param name the route's name in rc.conf (`route_<name>`)
    */
   constructor(scope: Construct, id: string, name: string, props: StaticRouteProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.StaticRoute', props);
     this.name = name;
     if (typeof name !== 'string' || !ROUTE_NAME.test(name)) {

@@ -14,7 +14,7 @@ import {
   validatorForPath,
 } from './model';
 import { renderInventory, renderPlaybook } from './render-ansible';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /** How the admin user becomes root on the hosts. */
 export enum BecomeMethod {
@@ -88,7 +88,7 @@ export class AnsibleDeployment extends Construct {
   private readonly props: AnsibleDeploymentProps;
 
   constructor(scope: Construct, id: string, props: AnsibleDeploymentProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.AnsibleDeployment', props);
     this.props = props;
     this.become = props.become ?? BecomeMethod.DOAS;

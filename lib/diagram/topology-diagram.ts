@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AppFile, PlanSet } from '../core/contribution';
 import { Diagnostics, IReporter } from '../core/diagnostics';
 import { topologyFiles, SPLIT_ABOVE } from './topology';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /** Hosts above which the diagram is not drawn, unless `maxHosts` says otherwise. */
 const MAX_HOSTS = 40;
@@ -42,7 +42,7 @@ export class TopologyDiagram extends Construct {
   private readonly props: TopologyDiagramProps;
 
   constructor(scope: Construct, id: string, props: TopologyDiagramProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.TopologyDiagram', props);
     this.props = props;
     if (props.splitAbove !== undefined && (!Number.isInteger(props.splitAbove) || props.splitAbove < 1)) {

@@ -9,7 +9,7 @@ import {
   WATCHER_FILE_MODE, WATCHER_RC_SCRIPT_PATH, WATCHER_SCRIPT_PATH,
   renderWatcherRcScript, renderWatcherScript, watcherOptionProblems, watcherRcConf,
 } from './render-watcher';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /**
  * Properties of a HAProxy watch.
@@ -62,7 +62,7 @@ export class HaproxyWatch extends Construct {
   private readonly props: HaproxyWatchProps;
 
   constructor(scope: Construct, id: string, props: HaproxyWatchProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.HaproxyWatch', props);
     this.props = props;
     this.cluster = props.cluster;

@@ -5,7 +5,7 @@ import { IpAddress } from '../net/address';
 import { HealthCheck } from './health-check';
 import { BackendModel, ServerModel } from './model';
 import { DOMAIN, HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
-import { checkArgs, checkInit } from '../core/private/check-props';
+import { checkArgs, checkInit, constructId } from '../core/private/check-props';
 
 /** How a backend spreads requests over its servers. */
 export enum BalanceAlgorithm {
@@ -171,7 +171,7 @@ export class HaproxyBackend extends Construct {
 
   /** Use `Haproxy.addBackend`. */
   constructor(scope: Construct, id: string, props: HaproxyBackendProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.HaproxyBackend', props);
     this.name = props.name ?? id;
     this.balance = props.balance ?? BalanceAlgorithm.ROUND_ROBIN;

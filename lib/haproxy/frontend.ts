@@ -15,7 +15,7 @@ import { HAPROXY_NAME, HAPROXY_NAME_ALLOWED, isPort } from './private/names';
 import { checkRateLimit, rateLimitModel } from './rate-limit';
 import { HaproxyRouteProps, RouteEntry, checkRoute } from './route';
 import { HaproxySniRouteProps, ProxyMode, SniRouteEntry, checkModeProps, checkSniRoute, sniRouteModel } from './tcp';
-import { checkArgs, checkInit } from '../core/private/check-props';
+import { checkArgs, checkInit, constructId } from '../core/private/check-props';
 
 interface BindAddress {
   readonly address: IpAddress;
@@ -61,7 +61,7 @@ export class HaproxyFrontend extends Construct {
 
   /** Use `Haproxy.addFrontend`. */
   constructor(scope: Construct, id: string, props: HaproxyFrontendProps = {}) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.HaproxyFrontend', props);
     this.props = props;
     this.name = props.name ?? id;

@@ -17,7 +17,7 @@ import { logFiles } from './private/log-files';
 import { checkBackendUse, checkFrontend, checkUniqueNames, listenerKey, withModes } from './private/haproxy-checks';
 import { HaproxyMetricsProps, METRICS_NAME, checkMetrics, metricsAddress, metricsModel, metricsPort } from './metrics';
 import { TlsProfile } from './tls-profile';
-import { checkArgs, checkInit } from '../core/private/check-props';
+import { checkArgs, checkInit, constructId } from '../core/private/check-props';
 
 
 const LOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
@@ -54,7 +54,7 @@ export class Haproxy extends Construct {
   private readonly localPeerNames = new Map<FreeBsdHost, string>();
 
   constructor(scope: Construct, id: string, props: HaproxyProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.Haproxy', props);
     Object.defineProperty(this, HAPROXY_SYMBOL, { value: true });
     this.props = props;
@@ -195,7 +195,7 @@ export class Haproxy extends Construct {
    * @default - the host's hostname
    */
   public setLocalPeerName(host: FreeBsdHost, name: string): void {
-    if (!HAPROXY_NAME.test(name)) {
+    if (checkArgs(this, 'cdkbsd.Haproxy', 'setLocalPeerName', arguments) && !HAPROXY_NAME.test(name)) {
       Diagnostics.error(this, 'Local peer name is not a valid HAProxy identifier', { value: String(name), allowed: HAPROXY_NAME_ALLOWED });
     }
     this.localPeerNames.set(host, name);

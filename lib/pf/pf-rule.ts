@@ -8,7 +8,7 @@ import { lookupService } from './services';
 import { Icmp6Type, IcmpType, PfAction, PfDirection, PfProtocol } from './types';
 import type { PfTable } from './pf-table';
 import { AddressKind, PfAddress, PfPort, PfState, StateKind } from './values';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /**
  * A PF filter rule, as a typed struct.
@@ -118,7 +118,7 @@ export class PfRule extends Construct {
 
   /** @internal Use `PfRuleset.addRule`. */
   constructor(scope: Construct, id: string, props: PfRuleProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.PfRule', props);
     this.props = props;
     this.check();

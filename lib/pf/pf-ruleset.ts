@@ -19,7 +19,7 @@ import { renderPfConf } from './render';
 import { PfManagementAccess, PfOpeningOverride, PfRulesetProps } from './ruleset-props';
 import { timeoutWords } from './timeouts';
 import { PfBlockPolicy, PfStatePolicy } from './types';
-import { checkArgs, checkInit } from '../core/private/check-props';
+import { checkArgs, checkInit, constructId } from '../core/private/check-props';
 
 const MACRO_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PF_RESERVED = new Set(['all', 'any', 'in', 'out', 'on', 'from', 'to', 'port', 'proto', 'pass', 'block', 'quick', 'log', 'set', 'table', 'scrub', 'nat', 'rdr', 'binat', 'inet', 'inet6', 'self', 'keep', 'state', 'label', 'tag', 'flags', 'user', 'group']);
@@ -59,7 +59,7 @@ export class PfRuleset extends Construct {
   private readonly openingList: OpeningRule[] = [];
 
   constructor(scope: Construct, id: string, props: PfRulesetProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.PfRuleset', props);
     this.props = props ?? ({} as PfRulesetProps);
     this.target = this.props.target;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
 import { ValidationError } from '../core/errors';
 import { AddressFamily, IpPrefix } from '../net/address';
-import { checkInit } from '../core/private/check-props';
+import { checkInit, constructId } from '../core/private/check-props';
 
 /**
  * Properties of a PF table.
@@ -64,7 +64,7 @@ export class PfTable extends Construct {
 
   /** @internal Use `PfRuleset.addTable`. */
   constructor(scope: Construct, id: string, props: PfTableProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     checkInit(this, 'cdkbsd.PfTable', props);
     this.tableName = id;
     this.isConst = props.constant ?? true;

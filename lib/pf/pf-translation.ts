@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Diagnostics } from '../core/diagnostics';
+import { constructId } from '../core/private/check-props';
 import { AddressFamily } from '../net/address';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
 import { PfPortModel, PfTranslationModel } from './model';
@@ -228,7 +229,7 @@ export class PfTranslation extends Construct {
   }
 
   private constructor(scope: Construct, id: string, kind: TranslationKind, props: PfNatProps | PfRdrProps | PfBinatProps) {
-    super(scope, id);
+    super(scope, constructId(scope, id));
     // (The props' shape is checked by PfRuleset.addNat / addRdr / addBinat.)
     this.kind = kind;
     const p = (props ?? {}) as Partial<PfNatProps & PfRdrProps> & { from?: PfAddress | PfAddress[]; to?: PfAddress | PfAddress[] };

@@ -1,5 +1,6 @@
 import { IssueDetails } from '../core/diagnostics';
 import { ValidationError } from '../core/errors';
+import { assertArgs } from '../core/private/check-props';
 import { AddressFamily, IpPrefix } from '../net/address';
 import { CarpVip } from '../carp/carp-vip';
 import { INTERFACE_NAME, INTERFACE_NAME_ALLOWED } from '../net/names';
@@ -42,6 +43,7 @@ export class PfAddress {
 
   /** The addresses of a table (`<name>`). */
   public static table(table: PfTable): PfAddress {
+    assertArgs('cdkbsd.PfAddress', 'table', [table]);
     return new PfAddress(AddressKind.TABLE, undefined, table);
   }
 
@@ -52,6 +54,7 @@ export class PfAddress {
 
   /** The addresses of a CARP virtual host (both families). */
   public static vip(vip: CarpVip): PfAddress {
+    assertArgs('cdkbsd.PfAddress', 'vip', [vip]);
     return new PfAddress(AddressKind.VIP, undefined, undefined, vip);
   }
 

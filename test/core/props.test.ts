@@ -118,11 +118,13 @@ describe('a value of the wrong type, or not a member of its enum', () => {
         message: 'healthCheck must be a HealthCheck, not an object',
         value: '{ path }',
         allowed: 'a HealthCheck: HealthCheck.http(…), HealthCheck.imap(…), HealthCheck.mysql(…), HealthCheck.postgres(…), HealthCheck.redis(…), HealthCheck.smtp(…), HealthCheck.tcp(…), HealthCheck.tcpSendExpect(…)',
+        fatal: true,
       },
       {
         message: 'stickOnSource.expire must be a Duration, not a number',
         value: '30',
         allowed: 'a Duration: Duration.days(…), Duration.hours(…), Duration.millis(…), Duration.minutes(…), Duration.seconds(…)',
+        fatal: true,
       },
     ]);
   });
@@ -165,7 +167,7 @@ describe('a value of the wrong type, or not a member of its enum', () => {
     h.addFrontend('fe', { addresses: ['10.0.0.1'], plainHttp: true, defaultBackend: h.backends[0] });
     const t = Testing.synth(w.app);
     expect(t.warnings.map(row)).toEqual([
-      ['Haproxy/be', 'balance is undefined: BalanceAlgorithm has no such member? (the default is used)', 'undefined',
+      ['Haproxy/be', 'balance is undefined: BalanceAlgorithm has no such member? (the default is used)', undefined,
         'BalanceAlgorithm.ROUND_ROBIN, BalanceAlgorithm.LEAST_CONNECTIONS, BalanceAlgorithm.SOURCE, BalanceAlgorithm.FIRST'],
     ]);
     // The key left out entirely: nothing to say.
@@ -185,7 +187,7 @@ describe('a value of the wrong type, or not a member of its enum', () => {
       { message: 'port is required in HaproxyServerProps', allowed: 'a number' },
     ]);
     expect(argProblems('cdkbsd.HaproxyBackend', 'addServer', ['s1'])).toEqual([
-      { message: 'props of HaproxyBackend.addServer() is required', value: 'undefined', allowed: 'a HaproxyServerProps' },
+      { message: 'props of HaproxyBackend.addServer() is required', allowed: 'a HaproxyServerProps', fatal: true },
     ]);
   });
 });

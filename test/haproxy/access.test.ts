@@ -11,6 +11,7 @@ import { Testing } from '../../lib/testing/testing';
 import { HaproxyCheck } from '../../lib/testing/tools';
 import { GW, gateway, gatewayRuleset } from '../pf/fixture-gateway';
 import { pfOf } from '../pf/helpers';
+import { failureOf } from '../robustness/fixtures';
 import { referenceApp } from './reference';
 import { assertValidEverywhere } from './versions';
 
@@ -154,16 +155,21 @@ describe('basic auth on a route', () => {
     const r = referenceApp();
     r.haproxy.frontends[0].addRoute({
       domains: ['admin.example.net'], backend: r.haproxy.backends[0],
-      basicAuth: { realm: 'say "hi"', users: [{ name: 'a:b', password: Secret.fromLiteral('x') }, { name: 'c', password: 'plain' as unknown as Secret }, { name: 'c', password: Secret.fromLiteral('y') }] },
+      basicAuth: { realm: 'say "hi"', users: [{ name: 'a:b', password: Secret.fromLiteral('x') }, { name: 'c', password: Secret.fromLiteral('z') }, { name: 'c', password: Secret.fromLiteral('y') }] },
     });
     r.haproxy.frontends[0].addRoute({ domains: ['empty.example.net'], backend: r.haproxy.backends[0], basicAuth: { users: [] } });
     expect(validateTree(r.app).filter((i) => i.path === 'Haproxy/fe_web' && i.severity === 'error').map((i) => i.message)).toEqual([
       'Route basicAuth user name is not valid',
-      'Route basicAuth password of c must be a Secret',
       'Route basicAuth names a user twice',
       'Route basicAuth realm is not valid',
       'Route basicAuth needs at least one user',
     ]);
+
+    // A password that is not a Secret cannot be used at all: the call throws, and never shows it.
+    const plain = { domains: ['plain.example.net'], backend: r.haproxy.backends[0], basicAuth: { users: [{ name: 'd', password: 'plain-pw' as unknown as Secret }] } };
+    const thrown = failureOf(() => r.haproxy.frontends[0].addRoute(plain));
+    expect(thrown.issues.map((i) => [i.path, i.message, i.value])).toEqual([['Haproxy/fe_web', 'basicAuth.users[0].password must be a Secret, not a string', undefined]]);
+    expect((thrown.error as Error).message).not.toContain('plain-pw');
   });
 
   test.skipIf(skipHaproxy)('basic auth passes haproxy -c without a warning', () => {

@@ -172,7 +172,7 @@ describe('route validation (construct path, value, what is allowed)', () => {
     ['a bad header name', { domains: ['h.example.net'], requestHeaders: { 'X Bad': 'v' } }, 'Route requestHeaders: header name is not valid', 'X Bad'],
     ['a header value with a line break', { domains: ['h.example.net'], responseHeaders: { 'X-A': 'a\r\nSet-Cookie: x' } }, 'Route responseHeaders: value of X-A must be printable ASCII, at most 1024 characters', 'a\r\nSet-Cookie: x'],
     ['a header set twice', { domains: ['h.example.net'], requestHeaders: { 'X-A': '1', 'x-a': '2' } }, 'Route requestHeaders: header is set twice (names are case-insensitive)', 'x-a'],
-    ['no domains and no paths', {}, 'A route needs domains or paths', 'undefined'],
+    ['no domains and no paths', {}, 'A route needs domains or paths', undefined],
     ['a bad route name', { domains: ['h.example.net'], name: 'has space' }, 'Route name is not a valid HAProxy identifier', 'has space'],
     ['an empty allowFrom', { domains: ['h.example.net'], allowFrom: [] }, 'Route allowFrom is empty: nobody could use the route', '[]'],
     ['a bad source prefix', { domains: ['h.example.net'], denyFrom: ['10.0.0.1/8'] }, 'Route denyFrom: Prefix has host bits set; did you mean "10.0.0.0/8"?', '10.0.0.1/8'],

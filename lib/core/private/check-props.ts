@@ -1,9 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { Diagnostics } from '../diagnostics';
+import { callSite, Diagnostics, SHAPE_FINDING, sourceOf } from '../diagnostics';
+import { Severity, ValidationError, ValidationIssue } from '../errors';
+import { lookup } from './check-props-schema';
 import { article, short, SENSITIVE, isPlainObject, kindOf, shown, closest, join, typeName, isInstance } from './check-props-text';
-import { TypeRef, Param, RawType, Struct, EnumType, ClassType, Compiled } from './prop-schema-types';
+import { TypeRef, Param, Struct, EnumType, ClassType } from './prop-schema-types';
 
 /*
  * Props checked at run time against their declared shape. Apps run through tsx without
@@ -31,70 +31,19 @@ export interface PropProblem {
    * only when the construct's own checks, which read the same values, found nothing.
    */
   readonly unknownKey?: boolean;
+  /**
+   * The construct could not even be built with it: no props where they are required, or a
+   * value where an object, a list or an instance of a class belongs that is none of these. Such
+   * problems are thrown at the call (the construct would fail on them with a TypeError).
+   */
+  readonly fatal?: boolean;
 }
 
-const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
-
-/** The raw schema, read once on first use (undefined when the file is missing: nothing is checked). */
-let raw: Record<string, RawType> | undefined | null = null;
-/** Types compiled on first use, once per process (they are read-only afterwards). */
-const compiled = new Map<string, Compiled | undefined>();
-
-function schema(): Record<string, RawType> | undefined {
-  if (raw === null) {
-    try {
-      raw = (JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { types: Record<string, RawType> }).types;
-    } catch {
-      // No schema (a checkout that was never compiled): accept everything rather than guess.
-      raw = undefined;
-    }
-  }
-  return raw;
-}
-
-function lookup(fqn: string): Compiled | undefined {
-  const hit = compiled.get(fqn);
-  if (hit !== undefined || compiled.has(fqn)) return hit;
-  const r = schema()?.[fqn];
-  const c = r === undefined ? undefined : compile(r);
-  compiled.set(fqn, c);
-  return c;
-}
-
-
-function compile(r: RawType): Compiled {
-  switch (r.k) {
-    case 'struct': {
-      const props = new Map<string, { t: TypeRef; optional: boolean }>();
-      for (const p of r.props ?? []) props.set(p.n, { t: p.t, optional: p.o === 1 });
-      return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: (r.props ?? []).filter((p) => p.o !== 1).map((p) => p.n) };
-    }
-    case 'enum': {
-      const members = new Map(Object.entries((r.members ?? {}) as Record<string, unknown>));
-      return { kind: 'enum', name: r.name, members, values: new Set(members.values()), allowed: [...members.keys()].map((m) => `${r.name}.${m}`).join(', ') };
-    }
-    case 'class': {
-      const factories = (r.factories ?? []).map((f) => `${r.name}.${f}(…)`);
-      return {
-        kind: 'class',
-        name: r.name,
-        members: (r.members ?? []) as string[],
-        allowed: factories.length > 0 ? `${article(r.name)}: ${factories.join(', ')}` : article(r.name),
-        init: r.init,
-        methods: r.methods ?? {},
-      };
-    }
-    default: {
-      const implementers = (r.implementedBy ?? []).map(short);
-      return {
-        kind: 'interface',
-        name: r.name,
-        members: (r.members ?? []) as string[],
-        implementers,
-        allowed: implementers.length > 0 ? implementers.map(article).join(' or ') : `an object implementing ${r.name}`,
-      };
-    }
-  }
+/** Whether a value of type `t` is a primitive (a construct never dereferences it as an object). */
+function isPrimitive(t: TypeRef): boolean {
+  if (typeof t !== 'string') return false;
+  if (t === 'string' || t === 'number' || t === 'boolean' || t === 'any' || t === 'json') return true;
+  return lookup(t)?.kind === 'enum';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +60,8 @@ class Checker {
         case 'string':
         case 'number':
         case 'boolean':
-          if (typeof v !== t) this.wrongType(at, `a ${t}`, v, sensitive);
+          // A string is read with string methods (a number there fails with a TypeError): fatal.
+          if (typeof v !== t) this.wrongType(at, `a ${t}`, v, sensitive, undefined, t === 'string');
           return;
         case 'any':
         case 'json':
@@ -126,7 +76,7 @@ class Checker {
     }
     if ('array' in t) {
       if (!Array.isArray(v)) {
-        this.wrongType(at, `an array of ${typeName(t.array)}`, v, sensitive);
+        this.wrongType(at, `an array of ${typeName(t.array)}`, v, sensitive, undefined, true);
         return;
       }
       for (let i = 0; i < v.length; i++) this.element(t.array, v[i], `${at}[${i}]`, sensitive);
@@ -134,7 +84,7 @@ class Checker {
     }
     if ('map' in t) {
       if (typeof v !== 'object' || Array.isArray(v)) {
-        this.wrongType(at, `a map of ${typeName(t.map)}`, v, sensitive);
+        this.wrongType(at, `a map of ${typeName(t.map)}`, v, sensitive, undefined, true);
         return;
       }
       for (const [k, x] of Object.entries(v as object)) this.element(t.map, x, join(at, k), sensitive || SENSITIVE.test(k));
@@ -146,13 +96,13 @@ class Checker {
       c.value(alt, v, at, sensitive);
       if (c.out.every((p) => p.warning)) return;
     }
-    this.wrongType(at, t.union.map((x) => article(typeName(x))).join(' or '), v, sensitive);
+    this.wrongType(at, t.union.map((x) => article(typeName(x))).join(' or '), v, sensitive, undefined, t.union.every((x) => !isPrimitive(x)));
   }
 
   /** Checks the props of a struct. `at` is the path of the struct ('' at the top). */
   public struct(s: Struct, v: unknown, at: string, what: string, sensitive: boolean, strictKeys: boolean): void {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      this.out.push({ message: `${at === '' ? what : at} must be an object (${s.name}), not ${kindOf(v)}`, value: shown(v, sensitive), allowed: `an object with ${s.keys.length > 0 ? `the keys ${s.keys.join(', ')}` : 'no keys'}` });
+      this.out.push({ message: `${at === '' ? what : at} must be an object (${s.name}), not ${kindOf(v)}`, value: shown(v, sensitive), allowed: `an object with ${s.keys.length > 0 ? `the keys ${s.keys.join(', ')}` : 'no keys'}`, fatal: true });
       return;
     }
     const o = v as Record<string, unknown>;
@@ -183,6 +133,9 @@ class Checker {
     if (!p.optional) {
       if (present && e?.kind === 'enum') this.undefinedMember(child, e, false);
       else this.out.push({ message: `${child} is required in ${s.name}${present ? ` (it is ${String(x)})` : ''}`, value: present ? String(x) : undefined, allowed: article(typeName(p.t)) });
+    } else if (x === null) {
+      // null is not "left out": the construct would read it (`null.length`).
+      this.out.push({ message: `${child} is null in ${s.name}: leave it out for the default`, value: 'null', allowed: article(typeName(p.t)), fatal: true });
     } else if (present && x === undefined && e?.kind === 'enum') {
       // `{ balance: BalanceAlgorithm.LEAST_CONN }` gives undefined: likely a misspelled member,
       // but an explicit undefined is valid too (a wrapper passing its own optional prop on).
@@ -210,10 +163,12 @@ class Checker {
       }
       const x = i < args.length ? args[i] : undefined;
       if (x === undefined || x === null) {
-        if (p.o !== 1) {
+        if (p.o === 1 && x === null) {
+          this.out.push({ message: `${p.n} of ${where} must be an object or left out, not null`, value: 'null', allowed: article(typeName(p.t)), fatal: true });
+        } else if (p.o !== 1) {
           const e = typeof p.t === 'string' ? lookup(p.t) : undefined;
           if (e?.kind === 'enum') this.undefinedMember(p.n, e, false);
-          else this.out.push({ message: `${p.n} of ${where} is required`, value: String(x), allowed: article(typeName(p.t)) });
+          else this.out.push({ message: `${p.n} of ${where} is required`, value: x === null ? 'null' : undefined, allowed: article(typeName(p.t)), fatal: true });
         }
         continue;
       }
@@ -228,7 +183,7 @@ class Checker {
     if (v === undefined || v === null) {
       const e = typeof t === 'string' ? lookup(t) : undefined;
       if (e?.kind === 'enum') this.undefinedMember(at, e, false);
-      else this.out.push({ message: `${at} is ${String(v)}`, value: String(v), allowed: article(typeName(t)) });
+      else this.out.push({ message: `${at} is ${String(v)}`, value: v === null ? 'null' : undefined, allowed: article(typeName(t)), fatal: !isPrimitive(t) });
       return;
     }
     this.value(t, v, at, sensitive);
@@ -238,7 +193,7 @@ class Checker {
     const t = lookup(fqn);
     if (t === undefined) {
       // A type of another assembly (constructs.Construct, IConstruct): any object will do.
-      if (typeof v !== 'object' && typeof v !== 'function') this.wrongType(at, `${article(short(fqn))} object`, v, sensitive);
+      if (typeof v !== 'object' && typeof v !== 'function') this.wrongType(at, `${article(short(fqn))} object`, v, sensitive, undefined, true);
       return;
     }
     switch (t.kind) {
@@ -258,10 +213,10 @@ class Checker {
       default: {
         const secretClass = t.name === 'Secret';
         if (typeof v !== 'object' && typeof v !== 'function') {
-          this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed);
+          this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed, true);
           return;
         }
-        if (typeof v === 'object' && !isInstance(v as object, t)) this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed);
+        if (typeof v === 'object' && !isInstance(v as object, t)) this.wrongType(at, article(t.name), v, sensitive || secretClass, t.allowed, true);
         return;
       }
     }
@@ -276,8 +231,8 @@ class Checker {
     });
   }
 
-  private wrongType(at: string, expected: string, v: unknown, sensitive: boolean, allowed?: string): void {
-    this.out.push({ message: `${at} must be ${expected}, not ${kindOf(v)}`, value: shown(v, sensitive), allowed: allowed ?? expected });
+  private wrongType(at: string, expected: string, v: unknown, sensitive: boolean, allowed?: string, fatal?: boolean): void {
+    this.out.push({ message: `${at} must be ${expected}, not ${kindOf(v)}`, value: shown(v, sensitive), allowed: allowed ?? expected, ...(fatal ? { fatal } : {}) });
   }
 }
 
@@ -322,6 +277,34 @@ export function argProblems(fqn: string, method: string, args: ArrayLike<unknown
 }
 
 /**
+ * The id of a new construct, checked before `super()` hands it to constructs (a number there is
+ * a TypeError inside constructs, `id.replace is not a function`):
+ * `super(scope, constructId(scope, id))`. A scope that is not a construct is thrown too. The
+ * errors have no path (the construct does not exist yet); the CLI shows the user's line.
+ */
+export function constructId(scope: unknown, id: unknown): string {
+  const parent = typeof scope === 'object' && scope !== null ? (scope as Partial<IConstruct>).node : undefined;
+  if (parent === undefined || typeof parent.path !== 'string') {
+    throw new ValidationError([{ path: '', message: `The scope of a new construct must be a construct (the App or one of its constructs), not ${kindOf(scope)}`, value: shown(scope, false), allowed: 'the App, a FreeBsdHost, a CarpCluster, a Haproxy …', severity: Severity.ERROR }]);
+  }
+  if (typeof id !== 'string' || id === '') {
+    const under = parent.path === '' ? 'the App' : parent.path;
+    throw new ValidationError([{ path: '', message: `The id of a new construct under ${under} must be a non-empty string, not ${id === '' ? 'an empty string' : kindOf(id)}`, value: shown(id, false), allowed: 'a name such as Lb1, Carp, fe_web (unique among its siblings)', severity: Severity.ERROR }]);
+  }
+  return id;
+}
+
+/**
+ * For a static factory of a value class, which has no scope: throws the errors of its arguments
+ * (`assertArgs('cdkbsd.PfAddress', 'table', arguments)`), as a ValidationError without a path
+ * (the construct that would use the value never gets it; the CLI shows the user's line).
+ */
+export function assertArgs(fqn: string, method: string, args: ArrayLike<unknown>): void {
+  const errors = argProblems(fqn, method, args).filter((p) => !p.warning);
+  if (errors.length > 0) throw new ValidationError(errors.map((p) => ({ path: '', message: `${short(fqn)}.${method}(): ${p.message}`, value: p.value, allowed: p.allowed, severity: Severity.ERROR })));
+}
+
+/**
  * Records the problems under `scope`, at validation: unknown keys and warnings always, other
  * errors only when the construct's own checks recorded none. Those checks read the same values
  * and name them in the domain's words (`VHID must be an integer from 1 to 255`), so that one
@@ -330,10 +313,12 @@ export function argProblems(fqn: string, method: string, args: ArrayLike<unknown
  */
 function report(scope: IConstruct, problems: readonly PropProblem[]): boolean {
   if (problems.length === 0) return true;
+  if (problems.some((p) => p.fatal)) throwNow(scope, problems);
+  if (problems.some((p) => !p.warning)) Diagnostics.markShapeProblem(scope);
   Diagnostics.addValidation(scope, (r) => {
-    const quiet = Diagnostics.hasErrors(scope);
+    const quiet = Diagnostics.hasClearErrors(scope);
     for (const p of problems) {
-      const details = { value: p.value, allowed: p.allowed };
+      const details = { value: p.value, allowed: p.allowed, [SHAPE_FINDING]: true };
       if (p.warning) r.warning(p.message, details);
       else if (p.unknownKey || !quiet) r.error(p.message, details);
     }
@@ -342,11 +327,42 @@ function report(scope: IConstruct, problems: readonly PropProblem[]): boolean {
 }
 
 /**
+ * A value the construct cannot be built with (no props, a string where a certificate belongs):
+ * the construct would fail on it with a TypeError, so the problems are thrown here, as a
+ * ValidationError with the construct's path and the user's line. They are recorded too, so that
+ * a synth of the same tree (after the app caught the error) reports them rather than a follow-on.
+ */
+function throwNow(scope: IConstruct, problems: readonly PropProblem[]): never {
+  const issues: ValidationIssue[] = [];
+  // The line of the call (a method's call is not where its construct was created).
+  const source = callSite() ?? sourceOf(scope);
+  for (const p of problems) {
+    if (p.warning) continue;
+    Diagnostics.error(scope, p.message, { value: p.value, allowed: p.allowed });
+    issues.push({ path: scope.node.path, message: p.message, value: p.value, allowed: p.allowed, severity: Severity.ERROR, source });
+  }
+  throw new ValidationError(issues);
+}
+
+/**
  * Checks `value` against the struct `fqn` and records each problem under `scope` (an error, or a
  * warning for an explicit `undefined` optional enum, see `report`). Returns whether there was no error.
  */
 export function checkProps(scope: IConstruct, fqn: string, value: unknown, what = 'props'): boolean {
   return report(scope, propProblems(fqn, value, what));
+}
+
+/**
+ * Checks one argument of a method (`checkArg(this, 'cdkbsd.FreeBsdHost', 'addRoute', 0, name)`)
+ * under `scope`: for a method whose other arguments a child construct checks itself.
+ */
+export function checkArg(scope: IConstruct, fqn: string, method: string, index: number, value: unknown): boolean {
+  const c = lookup(fqn);
+  const p = c?.kind === 'class' ? c.methods[method]?.p[index] : undefined;
+  if (c === undefined || p === undefined) return true;
+  const checker = new Checker();
+  checker.args([p], [value], `${c.name}.${method}()`);
+  return report(scope, checker.out);
 }
 
 /** Checks the arguments of a method (`checkArgs(this, 'cdkbsd.Haproxy', 'addStatsPage', arguments)`) under `scope`. */
@@ -379,7 +395,12 @@ export function checkInit(scope: IConstruct, fqn: string, props: unknown): boole
     }
   }
   const s = lookup(own);
-  if (s === undefined || s.kind !== 'struct' || props === undefined) return true;
+  if (s === undefined || s.kind !== 'struct') return true;
+  if (props === undefined || props === null) {
+    const optional = c.init.find((p) => p.t === own)?.o === 1;
+    if (optional && props === undefined) return true;
+    return report(scope, [{ message: optional ? `props of new ${c.name}() must be an object or left out, not null` : `new ${c.name}() needs its props (${s.name})`, value: props === null ? 'null' : undefined, allowed: `an object with ${s.required.length > 0 ? `at least ${s.required.join(', ')}` : `the keys ${s.keys.join(', ')}`}`, fatal: true }]);
+  }
   const checker = new Checker();
   checker.struct(s, props, '', 'props', false, strictKeys);
   return report(scope, checker.out);
