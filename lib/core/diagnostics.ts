@@ -71,7 +71,7 @@ function captureSite(): Site {
   const holder: { stack?: string } = {};
   try {
     Error.stackTraceLimit = 12;
-    Error.captureStackTrace(holder, stateOf);
+    Error.captureStackTrace(holder, captureSite);
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -103,7 +103,7 @@ function formatSite(site: Site): string | undefined {
 
 /** @internal The user's line that is running now (`file:line:col`), for an error thrown at a call. */
 export function callSite(): string | undefined {
-  return captureSite().formatted;
+  return formatSite(captureSite());
 }
 
 /**

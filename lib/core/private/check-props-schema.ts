@@ -1,8 +1,8 @@
 /** @internal The props' declared shapes: prop-schema.json, read and compiled on first use. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { article, short } from './check-props-text';
-import { RawType, Compiled, TypeRef } from './prop-schema-types';
+import { article, IDENT, SENSITIVE, short } from './check-props-text';
+import { RawType, Compiled, StructProp } from './prop-schema-types';
 
 const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
 
@@ -37,9 +37,11 @@ export function lookup(fqn: string): Compiled | undefined {
 function compile(r: RawType): Compiled {
   switch (r.k) {
     case 'struct': {
-      const props = new Map<string, { t: TypeRef; optional: boolean }>();
-      for (const p of r.props ?? []) props.set(p.n, { t: p.t, optional: p.o === 1 });
-      return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: (r.props ?? []).filter((p) => p.o !== 1).map((p) => p.n) };
+      const props = new Map<string, StructProp>();
+      for (const p of r.props ?? []) props.set(p.n, { name: p.n, t: p.t, optional: p.o === 1, sensitive: SENSITIVE.test(p.n), ident: IDENT.test(p.n) });
+      const propList = [...props.values()];
+      const requiredProps = propList.filter((p) => !p.optional);
+      return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: requiredProps.map((p) => p.name), requiredProps, propList };
     }
     case 'enum': {
       const members = new Map(Object.entries((r.members ?? {}) as Record<string, unknown>));

@@ -109,8 +109,12 @@ export const typeName = (t: TypeRef): string => {
 
 /** Whether a value of another cdkbsd copy (or a subclass, or a duck) can stand for an instance of the class. */
 export function isInstance(v: object, c: ClassType | InterfaceType): boolean {
-  const names = constructorNames(v);
-  if (c.kind === 'class' ? names.includes(c.name) : c.implementers.some((i) => names.includes(i))) return true;
+  // The prototype chain walked in place (no list of names built): this runs for every class-typed value.
+  for (let p = Object.getPrototypeOf(v); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const k = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as any).constructor : undefined;
+    const name = typeof k === 'function' ? k.name : undefined;
+    if (typeof name === 'string' && name !== '' && (c.kind === 'class' ? name === c.name : c.implementers.includes(name))) return true;
+  }
   // Duck test: every public instance member (methods, required properties) is there.
   for (const m of c.members) if (!(m in v)) return false;
   return true;

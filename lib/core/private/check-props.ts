@@ -3,7 +3,7 @@ import { callSite, Diagnostics, SHAPE_FINDING, sourceOf } from '../diagnostics';
 import { Severity, ValidationError, ValidationIssue } from '../errors';
 import { lookup } from './check-props-schema';
 import { article, short, SENSITIVE, isPlainObject, kindOf, shown, closest, join, typeName, isInstance } from './check-props-text';
-import { TypeRef, Param, Struct, EnumType, ClassType } from './prop-schema-types';
+import { TypeRef, Param, Struct, StructProp, EnumType, ClassType } from './prop-schema-types';
 
 /*
  * Props checked at run time against their declared shape. Apps run through tsx without
@@ -109,25 +109,34 @@ class Checker {
     // Unknown keys are looked for in plain objects only: an instance of a class implementing the
     // struct may carry fields of its own. A plain object is checked in the order it was written.
     const plain = isPlainObject(o);
+    // This runs for every construct and every props call: plain loops over precompiled lists,
+    // no Map iteration, and no path string unless a value needs one.
     if (plain) {
-      for (const key of Object.keys(o)) {
+      for (const key in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, key)) continue;
         const p = s.props.get(key);
         if (p !== undefined) this.prop(s, p, key, o, at, sensitive);
         else if (strictKeys) this.unknown(s, key, at);
       }
-    }
-    for (const [key, p] of s.props) {
-      if (!plain || (!p.optional && !Object.prototype.hasOwnProperty.call(o, key))) this.prop(s, p, key, o, at, sensitive);
-    }
-  }
-
-  private prop(s: Struct, p: { readonly t: TypeRef; readonly optional: boolean }, key: string, o: Record<string, unknown>, at: string, sensitive: boolean): void {
-    const x = o[key];
-    const child = join(at, key);
-    if (x !== undefined && x !== null) {
-      this.value(p.t, x, child, sensitive || SENSITIVE.test(key));
+      const req = s.requiredProps;
+      for (let i = 0; i < req.length; i++) {
+        if (!Object.prototype.hasOwnProperty.call(o, req[i].name)) this.prop(s, req[i], req[i].name, o, at, sensitive);
+      }
       return;
     }
+    const all = s.propList;
+    for (let i = 0; i < all.length; i++) this.prop(s, all[i], all[i].name, o, at, sensitive);
+  }
+
+  private prop(s: Struct, p: StructProp, key: string, o: Record<string, unknown>, at: string, sensitive: boolean): void {
+    const x = o[key];
+    if (x !== undefined && x !== null) {
+      // Primitives of the right type need no path (it only names a problem).
+      if ((p.t === 'string' || p.t === 'number' || p.t === 'boolean') && typeof x === p.t) return;
+      this.value(p.t, x, p.ident ? (at === '' ? key : `${at}.${key}`) : join(at, key), sensitive || p.sensitive);
+      return;
+    }
+    const child = join(at, key);
     const present = Object.prototype.hasOwnProperty.call(o, key);
     const e = typeof p.t === 'string' ? lookup(p.t) : undefined;
     if (!p.optional) {

@@ -26,9 +26,24 @@ export interface Struct {
   readonly kind: 'struct';
   readonly name: string;
   readonly file?: string;
-  readonly props: Map<string, { readonly t: TypeRef; readonly optional: boolean }>;
+  readonly props: Map<string, StructProp>;
   readonly keys: string[];
   readonly required: string[];
+  /** The required props, for the check of a plain object's missing keys (no Map iteration). */
+  readonly requiredProps: StructProp[];
+  /** Every prop, in declaration order. */
+  readonly propList: StructProp[];
+}
+
+/** One prop of a struct, with what the checker would otherwise recompute for every value. */
+export interface StructProp {
+  readonly name: string;
+  readonly t: TypeRef;
+  readonly optional: boolean;
+  /** The name may hold a secret (SENSITIVE): a string under it is never shown. */
+  readonly sensitive: boolean;
+  /** The name is an identifier: its path is `parent.name` (else `parent["name"]`). */
+  readonly ident: boolean;
 }
 
 export interface EnumType {
