@@ -66,13 +66,14 @@ export class IpAddress {
     if (!p) {
       throw valueError('Not an IP address', String(text), 'an IPv4 address in dotted-quad form (10.1.60.1) or an IPv6 address (2001:db8::1)');
     }
-    return new IpAddress(p);
+    return new IpAddress(p, p.kind() === 'ipv4' ? text : undefined);
   }
 
   /** @internal Parses, or returns undefined. */
   public static _tryParse(text: string): IpAddress | undefined {
     const p = parseBare(text);
-    return p ? new IpAddress(p) : undefined;
+    // A dotted quad that parsed is already canonical (no leading zeros): no need to print it again.
+    return p ? new IpAddress(p, p.kind() === 'ipv4' ? text : undefined) : undefined;
   }
 
   /** @internal An address already parsed. */
@@ -87,10 +88,10 @@ export class IpAddress {
   /** @internal */
   public readonly _parsed: Parsed;
 
-  private constructor(parsed: Parsed) {
+  private constructor(parsed: Parsed, text?: string) {
     this._parsed = parsed;
     this.family = familyOf(parsed);
-    this.text = canonical(parsed);
+    this.text = text ?? canonical(parsed);
   }
 
   /** Whether this is an IPv4 address. */
