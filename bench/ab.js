@@ -9,6 +9,8 @@
  * Each tree needs its own lib/ and bench/ (a copy of the working tree, node_modules linked).
  */
 'use strict';
+/** How a tree's measure.ts is loaded: its bench/register.js (bin/transpile.js), or tsx in older trees. */
+const loaderOf = (tree) => (require('fs').existsSync(require('path').join(tree, 'bench', 'register.js')) ? require('path').join(tree, 'bench', 'register.js') : 'tsx/cjs');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -36,7 +38,7 @@ try {
   for (let r = 0; r < runs; r++) {
     trees.forEach((tree, t) => {
       const out = path.join(work, `out-${t}-${r}`);
-      const p = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(tree, 'bench', 'measure.ts'), 'ours', String(sites), out], {
+      const p = spawnSync(process.execPath, ['--require', loaderOf(tree), path.join(tree, 'bench', 'measure.ts'), 'ours', String(sites), out], {
         cwd: tree, encoding: 'utf8', env: { ...process.env, CDKBSD_NO_DIAGRAM: '1' },
       });
       if (p.status !== 0) throw new Error(`${tree}: ${p.stderr}`);

@@ -3,7 +3,7 @@
  * Summarizes a V8 .cpuprofile (from `node --cpu-prof`): the top functions by self time, and by
  * total (inclusive) time, with file:line. Usage:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --require tsx/cjs bench/measure.ts ours 300 /tmp/out
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --require ./bench/register.js bench/measure.ts ours 300 /tmp/out
  *   node bench/profile-top.js /tmp/prof/*.cpuprofile [--top 25]
  */
 'use strict';

@@ -60,7 +60,7 @@ function flush() {
 /** Runs bench/measure.ts in a child and returns its JSON result. */
 function measure(args) {
   flush();
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'measure.ts'), ...args], {
+  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'register.js'), path.join(__dirname, 'measure.ts'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MS,
