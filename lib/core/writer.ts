@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pidAlive } from './private/pid';
-import { WriteBatch, WriteThread } from './private/write-thread';
+import type { WriteBatch, WriteThread } from './private/write-thread';
 import { FileDigests, renderManifest, SynthFile, SynthHost, Synthesis } from './synthesis';
 
 /** @internal Thrown for output folder problems (not validation). */
@@ -237,7 +237,10 @@ export class OutputSink {
   private startThread(): void {
     this.staged = openStaging(this.outdir);
     try {
-      this.thread = WriteThread.start(this.staged.tmp, currentUmask());
+      // Loaded only here: worker_threads costs a small app's cold start milliseconds.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { WriteThread: Thread } = require('./private/write-thread') as typeof import('./private/write-thread');
+      this.thread = Thread.start(this.staged.tmp, currentUmask());
     } catch {
       // No threads here (a restricted runtime): write on this thread at `finish`.
       fs.rmSync(this.staged.tmp, { recursive: true, force: true });
