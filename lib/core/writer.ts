@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pidAlive } from './private/pid';
-import type { WriteBatch, WriteThread } from './private/write-thread';
+import { WriteBatch, WriteThread } from './private/write-thread';
 import { FileDigests, renderManifest, SynthFile, SynthHost, Synthesis } from './synthesis';
 
 /** @internal Thrown for output folder problems (not validation). */
@@ -239,12 +239,10 @@ export class OutputSink {
   private startThread(): void {
     this.staged = openStaging(this.outdir);
     try {
-      // Loaded only here: worker_threads costs a small app's cold start milliseconds.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { WriteThread: Thread } = require('./private/write-thread') as typeof import('./private/write-thread');
-      this.thread = Thread.start(this.staged.tmp, currentUmask());
-    } catch {
-      // No threads here (a restricted runtime): write on this thread at `finish`.
+      this.thread = WriteThread.start(this.staged.tmp, currentUmask());
+    } catch (e: any) {
+      // No threads here (a runtime without worker_threads): write on this thread at `finish`.
+      if (e?.code !== 'ERR_WORKER_INIT_FAILED' && e?.code !== 'MODULE_NOT_FOUND' && e?.code !== 'ERR_UNKNOWN_BUILTIN_MODULE') throw e;
       fs.rmSync(this.staged.tmp, { recursive: true, force: true });
       this.staged = undefined;
     }
@@ -262,16 +260,21 @@ function minHosts(): number {
   return process.env.CDKBSD_WRITE_THREAD_MIN_HOSTS && Number.isFinite(env) ? env : WRITE_THREAD_MIN_HOSTS;
 }
 
+/** The files as one batch for the thread: encoded here once, into one buffer that moves to it. */
 function batchOf(base: string, files: readonly SynthFile[]): WriteBatch {
   const paths: string[] = [];
-  const contents: string[] = [];
   const modes: number[] = [];
+  const ends: number[] = [];
+  let total = 0;
   for (const f of files) {
     paths.push(f.path);
-    contents.push(f.content);
     modes.push(f.mode);
+    total += Buffer.byteLength(f.content, 'utf8');
+    ends.push(total);
   }
-  return { base, paths, contents, modes };
+  const data = Buffer.allocUnsafeSlow(total);
+  for (let i = 0; i < files.length; i++) data.write(files[i].content, i === 0 ? 0 : ends[i - 1], 'utf8');
+  return { base, paths, modes, ends, data: data.buffer as ArrayBuffer };
 }
 
 /**
