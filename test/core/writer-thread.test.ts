@@ -148,7 +148,7 @@ describe('the writer thread', () => {
     const dir = tmpdir();
     const script = path.join(dir, 'full.ts');
     fs.writeFileSync(script, `
-      const { App } = require(${JSON.stringify(path.join(root, 'lib'))});
+      const { App } = require(${JSON.stringify(path.join(root, 'lib/index'))}); // as bench/fleet.ts imports it
       const { buildFleet } = require(${JSON.stringify(path.join(root, 'bench/fleet'))});
       const fs = require('fs');
       const out = process.argv[2] + '/dist';

@@ -15,7 +15,7 @@ export interface WriteBatch {
 }
 
 // The words shared with the thread: [0] its state, [1] a write failed, [2] stop (the caller
-// failed), [3] batches handled.
+// failed), [3] progress (batches taken plus files written).
 const RUNNING = 0;
 const DONE = 1;
 const FAILED = 2;
@@ -74,6 +74,7 @@ parentPort.on('message', (m) => {
       if ((m.modes[i] & umask) !== 0) fs.chmodSync(full, m.modes[i]);
       bytes.push(buf.length);
       sha256.push(createHash('sha256').update(buf).digest('hex'));
+      Atomics.add(state, 3, 1);
     }
   } catch (e) {
     failure = { message: String(e && e.message || e), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path };
@@ -146,7 +147,7 @@ export class WriteThread {
   private end(): any {
     this.ended = true;
     this.worker.postMessage({ end: true });
-    // A thread that handles no batch for a minute is gone (it cannot report its own death).
+    // A thread that makes no progress for a minute is gone (it cannot report its own death).
     let seen = -1;
     let since = Date.now();
     for (;;) {
@@ -159,7 +160,7 @@ export class WriteThread {
           since = Date.now();
         } else if (Date.now() - since > STALL_MS) {
           void this.worker.terminate();
-          throw new Error(`cdkbsd: the writer thread stopped responding (${handled} of ${this.posted} batches written)`);
+          throw new Error(`cdkbsd: the writer thread stopped responding (no file written for ${STALL_MS / 1000} s; ${this.posted} hosts handed to it)`);
         }
         continue;
       }
