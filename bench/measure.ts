@@ -15,7 +15,7 @@
  * tree; validateMs is steps 1–4 (validate, contribute, plan, check); renderMs is step 5,
  * including handing each rendered host to the writer; writeMs is the rest of the synth, from the
  * end of rendering to the output swapped in. From `WRITE_THREAD_MIN_HOSTS` hosts up
- * (lib/core/writer.ts; 200) the files are written on a second thread during rendering
+ * (lib/core/writer.ts; 1,000) the files are written on a second thread during rendering
  * (`writeThread: true`): writeMs is then only the wait for what was still unwritten, plus
  * manifest.json and the swap, and writeThreadMs is the thread's own time writing and hashing
  * (overlapped, not part of wallMs). cpuMs counts both threads; mainCpuMs is the main thread's

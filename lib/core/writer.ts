@@ -176,11 +176,13 @@ function openStaging(outdir: string): { abs: string; tmp: string } {
 /**
  * @internal Hosts from this many up are written on a second thread while the next ones render
  * (`CDKBSD_WRITE_THREAD_MIN_HOSTS` overrides it: 1 = always, a huge number = never). Measured
- * with the bench fleet (7 files a host): at 20 hosts the thread made the synth 20 % slower
- * (its start and a cold JIT cost more than the ~30 ms of rendering it overlaps) and 13 MiB
- * bigger; at 100 hosts it was even; at 200 hosts 9 % faster.
+ * on 2 cores with the bench fleet (7 files a host, wall time thread/no thread, medians of 4–8
+ * alternating pairs): 20 hosts 1.20 (the thread's start and cold JIT cost more than the ~30 ms
+ * of rendering it overlaps; +13 MiB), 200 hosts 1.14, 500 hosts 1.04, 1,000 hosts 0.96,
+ * 2,000 hosts 0.84. The overlap can hide at most the render time, and the thread's writing
+ * slows rendering whenever no core is idle.
  */
-export const WRITE_THREAD_MIN_HOSTS = 200;
+export const WRITE_THREAD_MIN_HOSTS = 1000;
 
 /**
  * @internal `App.synth()`'s writer: handed each host as soon as it is rendered (`host`), then the
