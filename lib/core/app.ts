@@ -4,8 +4,8 @@ import { ValidationIssue } from './errors';
 import { FreeBsdHost } from './host';
 import { synthesize } from './pipeline';
 import { compareStrings } from './private/compare';
-import { Synthesis } from './synthesis';
-import { writeAtomically } from './writer';
+import { FileDigests, Synthesis, SynthTimings } from './synthesis';
+import { OutputSink } from './writer';
 import { checkInit } from './private/check-props';
 
 /**
@@ -66,13 +66,18 @@ export class App extends Construct {
     return typeof x === 'object' && x !== null && (x as any)[APP_SYMBOL] === true;
   }
 
-  /** @internal Summary of a synthesis. */
-  public static _summary(s: Synthesis, outdir: string): SynthSummary {
+  /** @internal Summary of a synthesis (the sizes from `digests` when the writer returned them). */
+  public static _summary(s: Synthesis, outdir: string, digests?: FileDigests): SynthSummary {
     let files = 0;
     let bytes = 0;
-    for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
-      files++;
-      bytes += Buffer.byteLength(f.content, 'utf8');
+    if (digests) {
+      files = digests.bytes.length;
+      for (const n of digests.bytes) bytes += n;
+    } else {
+      for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
+        files++;
+        bytes += Buffer.byteLength(f.content, 'utf8');
+      }
     }
     return { outdir: path.resolve(outdir), hosts: s.hosts.length, files, bytes, warnings: s.warnings };
   }
@@ -106,9 +111,32 @@ export class App extends Construct {
    * @throws ValidationError listing every error, sorted by construct path
    */
   public synth(): SynthSummary {
-    const s = synthesize(this);
-    writeAtomically(s, this.outdir, VERSION);
-    return App._summary(s, this.outdir);
+    return this._synthTimed().summary;
+  }
+
+  /**
+   * @internal What `synth()` does, with the milliseconds of each step for the bench: the
+   * pipeline's steps, then `write`, from the end of rendering to the output swapped in. For a
+   * large app the files are written on a second thread while the next hosts render (writer.ts
+   * `OutputSink`); then `write` is only what was left to wait for, and `writeThread` is the
+   * thread's own time spent writing.
+   */
+  public _synthTimed(version: string = VERSION): { summary: SynthSummary; timings: SynthTimings & { write: number; writeThread: number; threaded: boolean } } {
+    const sink = new OutputSink(this.outdir, version);
+    let s: Synthesis;
+    try {
+      s = synthesize(this, (h, i, n) => sink.host(h, i, n));
+    } catch (e) {
+      sink.abort();
+      throw e;
+    }
+    const t0 = performance.now();
+    const digests = sink.finish(s);
+    const write = performance.now() - t0;
+    return {
+      summary: App._summary(s, this.outdir, digests),
+      timings: { ...s.timings!, write, writeThread: sink.threadBusyMs, threaded: sink.threaded },
+    };
   }
 
   /** @internal Validates and renders everything in memory. */

@@ -20,10 +20,11 @@ import { SynthFile, SynthHost, SynthTimings, Synthesis } from './synthesis';
  *
  * All errors of steps 1–4 are thrown together, sorted by construct path; step 6, writing, is
  * the caller's (`App.synth` writes atomically; `Testing.synth` keeps the result in memory).
+ * `onHost` receives each host as soon as it is rendered (`App.synth` starts writing it).
  *
  * @internal
  */
-export function synthesize(root: IConstruct): Synthesis {
+export function synthesize(root: IConstruct, onHost?: HostRendered): Synthesis {
   const { issues, plans, contributors, timings } = check(root);
   const errors = issues.filter((i) => i.severity === Severity.ERROR);
   if (errors.length > 0) throw new ValidationError(errors);
@@ -31,7 +32,11 @@ export function synthesize(root: IConstruct): Synthesis {
 
   // 5. Render.
   const t0 = performance.now();
-  const synthHosts: SynthHost[] = plans.plans.map((p) => renderHost(p));
+  const synthHosts: SynthHost[] = plans.plans.map((p, i, all) => {
+    const h = renderHost(p);
+    onHost?.(h, i, all.length);
+    return h;
+  });
   const appFiles: AppFile[] = [];
   for (const c of contributors) if (typeof c._appFiles === 'function') appFiles.push(...c._appFiles(plans));
   const rootFiles: SynthFile[] = appFiles
@@ -46,6 +51,9 @@ export function synthesize(root: IConstruct): Synthesis {
     .sort((a, b) => compareStrings(a.path, b.path));
   return { hosts: synthHosts, rootFiles, warnings, plans, timings: Object.assign({}, timings, { render: performance.now() - t0 }) };
 }
+
+/** @internal Called with each rendered host, `index` of `total`, in `Synthesis.hosts` order. */
+export type HostRendered = (host: SynthHost, index: number, total: number) => void;
 
 /**
  * @internal Steps 1–4 without throwing: every finding (errors and warnings) sorted by construct

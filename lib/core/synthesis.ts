@@ -44,15 +44,36 @@ export interface SynthTimings {
   readonly render: number;
 }
 
-/** @internal The manifest.json content (deterministic: no timestamps). */
-export function renderManifest(s: Synthesis, version: string): string {
-  const file = (f: SynthFile, rel: string) => {
+/**
+ * @internal The sizes and sha256 of a synthesis' files, in output order: every host's files in
+ * the order of `Synthesis.hosts[i].files`, then `Synthesis.rootFiles`.
+ */
+export interface FileDigests {
+  readonly bytes: number[];
+  readonly sha256: string[];
+}
+
+/** @internal The digests of every file of `s`, computed here (the writers return them as they write). */
+export function digestFiles(s: Synthesis): FileDigests {
+  const d: FileDigests = { bytes: [], sha256: [] };
+  for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
     const buf = Buffer.from(f.content, 'utf8');
+    d.bytes.push(buf.length);
+    d.sha256.push(createHash('sha256').update(buf).digest('hex'));
+  }
+  return d;
+}
+
+/** @internal The manifest.json content (deterministic: no timestamps). */
+export function renderManifest(s: Synthesis, version: string, digests: FileDigests = digestFiles(s)): string {
+  let next = 0;
+  const file = (f: SynthFile, rel: string) => {
+    const i = next++;
     return {
       path: rel,
       mode: `0${(f.mode & 0o7777).toString(8)}`,
-      bytes: buf.length,
-      sha256: createHash('sha256').update(buf).digest('hex'),
+      bytes: digests.bytes[i],
+      sha256: digests.sha256[i],
       producer: f.producer,
       secret: f.secret,
       ...(f.target === FileTarget.JAIL_HOST ? { target: 'jail-host', note: 'install on the VNET jail\'s host, not inside the jail' } : {}),
