@@ -1,8 +1,8 @@
 /**
  * One measurement, run in its own process by bench/run.js (so that peak RSS is per run):
  *
- *   node --require tsx/cjs bench/measure.ts ours <sites> <outdir> [--diagram]
- *   node --require tsx/cjs bench/measure.ts baseline <srcdir> <outdir>
+ *   node --require ./bench/register.js bench/measure.ts ours <sites> <outdir> [--diagram]
+ *   node --require ./bench/register.js bench/measure.ts baseline <srcdir> <outdir>
  *
  * `ours`: builds the fleet and synthesizes it (construct, validate, render, write atomically,
  * with manifest.json) into <outdir>. `baseline`: reads every file of <srcdir> (ours' output)
