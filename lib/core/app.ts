@@ -66,20 +66,11 @@ export class App extends Construct {
     return typeof x === 'object' && x !== null && (x as any)[APP_SYMBOL] === true;
   }
 
-  /** @internal Summary of a synthesis (the sizes from `digests` when the writer returned them). */
-  public static _summary(s: Synthesis, outdir: string, digests?: FileDigests): SynthSummary {
-    let files = 0;
+  /** @internal Summary of a synthesis, with the sizes the writer returned. */
+  public static _summary(s: Synthesis, outdir: string, digests: FileDigests): SynthSummary {
     let bytes = 0;
-    if (digests) {
-      files = digests.bytes.length;
-      for (const n of digests.bytes) bytes += n;
-    } else {
-      for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
-        files++;
-        bytes += Buffer.byteLength(f.content, 'utf8');
-      }
-    }
-    return { outdir: path.resolve(outdir), hosts: s.hosts.length, files, bytes, warnings: s.warnings };
+    for (const n of digests.bytes) bytes += n;
+    return { outdir: path.resolve(outdir), hosts: s.hosts.length, files: digests.bytes.length, bytes, warnings: s.warnings };
   }
 
   /** The output folder. */

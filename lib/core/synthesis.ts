@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { FileTarget } from './host';
 import { ValidationIssue } from './errors';
 import type { PlanSet } from './contribution';
@@ -53,19 +52,8 @@ export interface FileDigests {
   readonly sha256: string[];
 }
 
-/** @internal The digests of every file of `s`, computed here (the writers return them as they write). */
-export function digestFiles(s: Synthesis): FileDigests {
-  const d: FileDigests = { bytes: [], sha256: [] };
-  for (const f of [...s.hosts.flatMap((h) => h.files), ...s.rootFiles]) {
-    const buf = Buffer.from(f.content, 'utf8');
-    d.bytes.push(buf.length);
-    d.sha256.push(createHash('sha256').update(buf).digest('hex'));
-  }
-  return d;
-}
-
 /** @internal The manifest.json content (deterministic: no timestamps). */
-export function renderManifest(s: Synthesis, version: string, digests: FileDigests = digestFiles(s)): string {
+export function renderManifest(s: Synthesis, version: string, digests: FileDigests): string {
   let next = 0;
   const file = (f: SynthFile, rel: string) => {
     const i = next++;

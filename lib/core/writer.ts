@@ -119,8 +119,7 @@ export function writeTree(s: Synthesis, dir: string, version: string): FileDiges
     const full = path.join(dir, rel);
     ensureDir(path.dirname(full));
     const buf = Buffer.from(content, 'utf8');
-    fs.writeFileSync(full, buf, { mode });
-    if ((mode & umask) !== 0) fs.chmodSync(full, mode);
+    writeWithMode(full, buf, mode, umask);
     return buf;
   };
   const putDigested = (rel: string, content: string, mode: number) => {
@@ -138,6 +137,12 @@ export function writeTree(s: Synthesis, dir: string, version: string): FileDiges
 
 // eslint-disable-next-line @typescript-eslint/no-deprecated
 const currentUmask = (): number => process.umask();
+
+/** Writes a new file with `mode`: given at creation, where the umask reduces it; then a chmod only if it did. */
+function writeWithMode(file: string, data: Buffer, mode: number, umask: number): void {
+  fs.writeFileSync(file, data, { mode });
+  if ((mode & umask) !== 0) fs.chmodSync(file, mode);
+}
 
 /**
  * Writes a synthesis atomically to `outdir`: into a fresh sibling folder, then swapped in.
@@ -219,9 +224,7 @@ export class OutputSink {
     try {
       if (s.rootFiles.length > 0) this.thread.post(batchOf('', s.rootFiles));
       const digests = this.finishThread();
-      const manifest = Buffer.from(renderManifest(s, this.version, digests), 'utf8');
-      fs.writeFileSync(path.join(tmp, 'manifest.json'), manifest, { mode: 0o644 });
-      if ((0o644 & currentUmask()) !== 0) fs.chmodSync(path.join(tmp, 'manifest.json'), 0o644);
+      writeWithMode(path.join(tmp, 'manifest.json'), Buffer.from(renderManifest(s, this.version, digests), 'utf8'), 0o644, currentUmask());
       swapIn(tmp, abs);
       return digests;
     } catch (e) {
