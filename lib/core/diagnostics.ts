@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { IConstruct, IValidation } from 'constructs';
-import { Errors, Severity, ValidationError, ValidationIssue, formatIssue } from './errors';
+import { Errors, Severity, ValidationError, ValidationIssue, formatIssue, objectInWords } from './errors';
 
 /**
  * Details of a finding.
@@ -149,7 +149,7 @@ function clearValue(v: string | undefined): { value?: string; vague: boolean } {
   if (v === 'undefined') return { vague: true };
   // '' is an empty string, or an array formatted with String(): vague, but shown as it is.
   if (v === '') return { value: v, vague: true };
-  if (v.includes('[object ')) return { value: v.replace(/\[object (\w+)\]/g, (_m, k: string) => (k === 'Object' ? '(an object)' : `(${k})`)), vague: true };
+  if (v.includes('[object ')) return { value: objectInWords(v), vague: true };
   return { value: v, vague: false };
 }
 

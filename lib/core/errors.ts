@@ -42,9 +42,10 @@ function oneLine(text: string): string {
   return String(text).replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
-/** `[object Object]` (a check that formatted an object with `String()`) as words. */
-const OBJECT_TEXT = /\[object (\w+)\]/g;
-const objectWords = (_m: string, kind: string) => (kind === 'Object' ? '(an object)' : `(${kind})`);
+/** @internal `[object Object]` (a check that formatted an object with `String()`) said in words. */
+export function objectInWords(text: string): string {
+  return text.replace(/\[object (\w+)\]/g, (_m, kind: string) => (kind === 'Object' ? '(an object)' : `(${kind})`));
+}
 
 /**
  * An issue as a ValidationError shows it: a value of `undefined` (a check that formatted a
@@ -54,7 +55,7 @@ function plainIssue(i: ValidationIssue): ValidationIssue {
   const value = i.value === 'undefined' ? undefined : i.value;
   const vague = (t: string | undefined) => t !== undefined && t.includes('[object ');
   if (value === i.value && !vague(i.value) && !vague(i.message) && !vague(i.allowed)) return i;
-  const out: ValidationIssue = { ...i, message: i.message.replace(OBJECT_TEXT, objectWords), value: value?.replace(OBJECT_TEXT, objectWords), allowed: i.allowed?.replace(OBJECT_TEXT, objectWords) };
+  const out: ValidationIssue = { ...i, message: objectInWords(i.message), value: value === undefined ? undefined : objectInWords(value), allowed: i.allowed === undefined ? undefined : objectInWords(i.allowed) };
   if (out.value === undefined) delete (out as { value?: string }).value;
   if (out.allowed === undefined) delete (out as { allowed?: string }).allowed;
   return out;
