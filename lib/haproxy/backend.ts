@@ -212,12 +212,7 @@ export class HaproxyBackend extends Construct {
     } else if (this.serverList.some((s) => s.name === name)) {
       Diagnostics.error(this, 'Server name is used twice in this backend', { value: name, allowed: 'a unique name per server' });
     }
-    let address: IpAddress | undefined;
-    try {
-      address = IpAddress.parse(props.address);
-    } catch (e) {
-      Diagnostics.fromValueError(this, e, `Server ${name} address`); // (the label built only on error)
-    }
+    const address = Diagnostics.tryParse(this, `Server ${name} address`, () => IpAddress.parse(props.address));
     if (!isPort(props.port)) {
       Diagnostics.error(this, `Server ${name} port must be an integer from 1 to 65535`, { value: String(props.port), allowed: '1–65535' });
     }

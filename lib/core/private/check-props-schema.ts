@@ -1,7 +1,7 @@
 /** @internal The props' declared shapes: prop-schema.json, read and compiled on first use. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { article, IDENT, SENSITIVE, short } from './check-props-text';
+import { article, SENSITIVE, short } from './check-props-text';
 import { RawType, Compiled, StructProp } from './prop-schema-types';
 
 const SCHEMA_FILE = path.join(__dirname, 'prop-schema.json');
@@ -38,7 +38,7 @@ function compile(r: RawType): Compiled {
   switch (r.k) {
     case 'struct': {
       const props = new Map<string, StructProp>();
-      for (const p of r.props ?? []) props.set(p.n, { name: p.n, t: p.t, optional: p.o === 1, sensitive: SENSITIVE.test(p.n), ident: IDENT.test(p.n) });
+      for (const p of r.props ?? []) props.set(p.n, { name: p.n, t: p.t, optional: p.o === 1, sensitive: SENSITIVE.test(p.n) });
       const propList = [...props.values()];
       const requiredProps = propList.filter((p) => !p.optional);
       return { kind: 'struct', name: r.name, file: r.file, props, keys: [...props.keys()], required: requiredProps.map((p) => p.name), requiredProps, propList };

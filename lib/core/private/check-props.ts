@@ -133,7 +133,7 @@ class Checker {
     if (x !== undefined && x !== null) {
       // Primitives of the right type need no path (it only names a problem).
       if ((p.t === 'string' || p.t === 'number' || p.t === 'boolean') && typeof x === p.t) return;
-      this.value(p.t, x, p.ident ? (at === '' ? key : `${at}.${key}`) : join(at, key), sensitive || p.sensitive);
+      this.value(p.t, x, join(at, key), sensitive || p.sensitive);
       return;
     }
     const child = join(at, key);

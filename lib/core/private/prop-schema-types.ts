@@ -42,8 +42,6 @@ export interface StructProp {
   readonly optional: boolean;
   /** The name may hold a secret (SENSITIVE): a string under it is never shown. */
   readonly sensitive: boolean;
-  /** The name is an identifier: its path is `parent.name` (else `parent["name"]`). */
-  readonly ident: boolean;
 }
 
 export interface EnumType {
